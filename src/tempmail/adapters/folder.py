@@ -1,0 +1,55 @@
+"""The blob port over a folder on disk, for the local host and tests."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class FolderBlobStore:
+    """Objects as files under `root`; keys are generated ids with `/` separators."""
+
+    def __init__(self, root: str | Path) -> None:
+        self._root = Path(root).resolve()
+        self._root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self._root / key).resolve()
+        # Keys are made from ids, never user input; this guards against a bug, not an attacker.
+        if self._root not in path.parents:
+            raise ValueError(f"blob key escapes the store: {key!r}")
+        return path
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a crash never leaves a half-written object under the key.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".put-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            path = self._path(key)
+            path.unlink(missing_ok=True)
+            # Drop now-empty folders up to the root so deleted mail leaves nothing behind.
+            parent = path.parent
+            while parent != self._root:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent

@@ -1,0 +1,128 @@
+"""The Workers side of the ports: D1, R2 and Email Routing messages, through the Python SDK.
+
+The SDK wraps `env.DB` and `env.BLOBS` so that calls take Python values and results come
+back as Python dicts/lists (`JsDict`, `None` for null). What is left for this module is
+small: shape results into the port's types, and read JS byte buffers and streams. Besides
+`src/entry.py` this is the only module that deals with JS objects; it needs no `js` import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tempmail.inbound import Rejected, deliver
+from tempmail.ports import Row, RunResult, Statement
+from tempmail.services import Services
+from tempmail.settings import SETTINGS, Settings
+
+
+def to_bytes(value: Any) -> bytes:
+    """Bytes from a JS ArrayBuffer/Uint8Array proxy or a Python buffer."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if hasattr(value, "to_bytes"):
+        return value.to_bytes()
+    raise TypeError(f"not a byte buffer: {type(value).__name__}")
+
+
+def to_python(value: Any) -> Any:
+    """A Worker var as a Python value (TOML arrays arrive as JS arrays)."""
+    return value.to_py() if hasattr(value, "to_py") else value
+
+
+def _run_result(result: Any) -> RunResult:
+    meta = result["meta"] or {}
+    return RunResult(changes=int(meta.get("changes") or 0), last_row_id=meta.get("last_row_id"))
+
+
+class D1Database:
+    """The database port over a D1 binding."""
+
+    def __init__(self, binding: Any) -> None:
+        self._d1 = binding
+
+    def _prepare(self, sql: str, params: Sequence[Any]) -> Any:
+        statement = self._d1.prepare(sql)
+        return statement.bind(*params) if params else statement
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        result = await self._prepare(sql, params).all()
+        return [dict(row) for row in result["results"] or []]
+
+    async def first(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = await self._prepare(sql, params).first()
+        return None if row is None else dict(row)
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> RunResult:
+        return _run_result(await self._prepare(sql, params).run())
+
+    async def batch(self, statements: Sequence[Statement]) -> list[RunResult]:
+        # D1 runs a batch as one transaction: a failing statement rolls back the whole batch.
+        results = await self._d1.batch([self._prepare(s.sql, s.params) for s in statements])
+        return [_run_result(result) for result in results]
+
+
+class R2BlobStore:
+    """The blob port over an R2 bucket binding."""
+
+    def __init__(self, binding: Any) -> None:
+        self._r2 = binding
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await self._r2.put(key, data, {"httpMetadata": {"contentType": content_type}})
+
+    async def get(self, key: str) -> bytes | None:
+        found = await self._r2.get(key)
+        if found is None:
+            return None
+        return to_bytes(await found.arrayBuffer())
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        # R2 deletes up to 1000 keys per call.
+        keys = list(keys)
+        for start in range(0, len(keys), 1000):
+            await self._r2.delete(keys[start : start + 1000])
+
+
+def settings_from_env(env: Any) -> Settings:
+    """Settings from Worker vars and secrets."""
+    values = {s.env: to_python(getattr(env, s.env, None)) for s in SETTINGS}
+    return Settings.from_env({k: v for k, v in values.items() if v is not None})
+
+
+def services_from_env(env: Any) -> Services:
+    """The core's services over this Worker's bindings (`DB`, `BLOBS`) and vars."""
+    return Services(settings=settings_from_env(env), db=D1Database(env.DB), blobs=R2BlobStore(env.BLOBS))
+
+
+async def read_stream(stream: Any) -> bytes:
+    """All bytes of a JS ReadableStream of Uint8Array chunks."""
+    reader = stream.getReader()
+    buffer = bytearray()
+    while True:
+        chunk = await reader.read()
+        if chunk.done:
+            break
+        buffer += to_bytes(chunk.value)
+    return bytes(buffer)
+
+
+async def handle_email(services: Services, message: Any) -> None:
+    """Email Routing's email(): store the message, or setReject for a policy refusal.
+
+    Storage errors are not caught: the handler fails, Email Routing answers the sending
+    server with a temporary error, and the sender retries. Nothing is logged-and-dropped.
+    """
+    mail_from = str(getattr(message, "from"))  # `from` is a Python keyword; getattr reads the JS field
+    rcpt_to = str(message.to)
+    limit = services.settings.max_message_size
+    size = int(message.rawSize or 0)
+    if size > limit:
+        message.setReject(f"message is {size} bytes; the limit is {limit}")
+        return
+    raw = await read_stream(message.raw)
+    try:
+        await deliver(services, raw, mail_from, rcpt_to)
+    except Rejected as exc:
+        message.setReject(exc.reason)

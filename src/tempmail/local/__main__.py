@@ -1,0 +1,5 @@
+"""`python -m tempmail.local` starts the local host."""
+
+from tempmail.local.host import main
+
+main()

@@ -1,0 +1,94 @@
+"""Local host configuration: embedded defaults < generated secrets < `.dev.vars` < environment."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tempmail.settings import Setting, Settings
+
+# Settings only the local host reads (the Worker has no ports or data folder).
+LOCAL_SETTINGS: tuple[Setting, ...] = (
+    Setting("HTTP_HOST", "127.0.0.1", "Interface the local HTTP and SMTP servers bind to."),
+    Setting("HTTP_PORT", 8787, "Local HTTP port (the API)."),
+    Setting("SMTP_PORT", 2525, "Local SMTP intake port: mail sent here goes through the email() pipeline."),
+    Setting("SUBMISSION_PORT", 8025, "Local SMTP sending-proxy port (reserved for the sending proxy)."),
+    Setting("DATA_DIR", "./data", "Folder for the SQLite file, the blob folder and generated secrets."),
+    Setting("CLEANUP_INTERVAL_SECONDS", 600, "How often the local host runs the retention cron."),
+)
+
+# What `make dev` serves when nothing is configured.
+EMBEDDED_DEFAULTS = {"DOMAINS": "example.com"}
+
+SECRETS_FILE = "secrets.json"
+
+
+@dataclass(frozen=True)
+class LocalConfig:
+    """Everything the local host needs to start."""
+
+    settings: Settings
+    host: str
+    http_port: int
+    smtp_port: int
+    submission_port: int
+    data_dir: Path
+    cleanup_interval: float
+    generated_admin_password: str | None  # set only on the run that generated it
+
+
+def read_dev_vars(path: Path) -> dict[str, str]:
+    """Parse a wrangler `.dev.vars` file (KEY=value lines, optional quotes, # comments)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _ensure_secrets(data_dir: Path) -> tuple[dict[str, Any], str | None]:
+    """Load the generated secrets, creating them on first run (owner-only file)."""
+    path = data_dir / SECRETS_FILE
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8")), None
+    admin_password = secrets.token_urlsafe(18)
+    generated = {"JWT_SECRET": secrets.token_urlsafe(48), "ADMIN_PASSWORDS": [admin_password]}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(generated, indent=2), encoding="utf-8")
+    return generated, admin_password
+
+
+def load(environ: Mapping[str, str], dev_vars: Path = Path(".dev.vars")) -> LocalConfig:
+    """Merge the configuration sources and build the local host's config."""
+    plain: dict[str, Any] = {**EMBEDDED_DEFAULTS, **read_dev_vars(dev_vars), **environ}
+    defaults = {s.env: s.default for s in LOCAL_SETTINGS}
+
+    def local(name: str) -> Any:
+        return plain.get(name, defaults[name])
+
+    data_dir = Path(str(local("DATA_DIR"))).expanduser().resolve()
+    generated, admin_password = _ensure_secrets(data_dir)
+    merged = {**generated, **plain}
+    return LocalConfig(
+        settings=Settings.from_env(merged),
+        host=str(local("HTTP_HOST")),
+        http_port=int(local("HTTP_PORT")),
+        smtp_port=int(local("SMTP_PORT")),
+        submission_port=int(local("SUBMISSION_PORT")),
+        data_dir=data_dir,
+        cleanup_interval=float(local("CLEANUP_INTERVAL_SECONDS")),
+        generated_admin_password=admin_password,
+    )

@@ -1,0 +1,64 @@
+"""The two ports the core talks to: a SQL database and a blob store.
+
+Workers adapters wrap D1 and R2; local adapters wrap sqlite3 and a folder. SQL uses ``?``
+placeholders and rows come back as plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+Row = dict[str, Any]
+
+
+class Statement(NamedTuple):
+    """One SQL statement and its bound parameters."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a write reports: rows changed and the last inserted rowid."""
+
+    changes: int
+    last_row_id: int | None
+
+
+class Database(Protocol):
+    """Async SQL access in D1's vocabulary."""
+
+    async def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Every row the query returns."""
+        ...
+
+    async def first(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row, or None."""
+        ...
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> RunResult:
+        """Execute one write."""
+        ...
+
+    async def batch(self, statements: Sequence[Statement]) -> list[RunResult]:
+        """Execute statements in order as one transaction: all apply or none do."""
+        ...
+
+
+class BlobStore(Protocol):
+    """Async object storage in R2's vocabulary."""
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store `data` under `key`, replacing any object there."""
+        ...
+
+    async def get(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is none."""
+        ...
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        """Delete the objects; missing keys are not an error."""
+        ...

@@ -1,0 +1,95 @@
+"""Address JWTs, password hashing and constant-time secret comparison."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+import jwt
+
+_ALGORITHM = "HS256"
+_HASH_SCHEME = "pbkdf2_sha256"
+
+
+@dataclass(frozen=True)
+class AddressClaims:
+    """What an address JWT says: which address, by id and name, and when it was issued."""
+
+    address: str
+    address_id: int
+    issued_at: int
+
+
+class InvalidToken(Exception):
+    """The token is malformed, wrongly signed, uses another algorithm or lacks a claim."""
+
+
+def issue_address_token(secret: str, address: str, address_id: int) -> str:
+    """Sign a token for one address. Its id makes it die with the address (ids are never reused)."""
+    payload = {"address": address, "address_id": address_id, "iat": int(time.time())}
+    return jwt.encode(payload, secret, algorithm=_ALGORITHM)
+
+
+def read_address_token(secret: str, token: str) -> AddressClaims:
+    """Verify signature and shape; the caller still checks the address exists."""
+    if not secret:
+        raise InvalidToken("server has no JWT_SECRET")
+    try:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[_ALGORITHM],  # a fixed list: "none" and key-confusion tricks are refused
+            options={"require": ["address", "address_id", "iat"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    address, address_id, issued = payload["address"], payload["address_id"], payload["iat"]
+    if not isinstance(address, str) or type(address_id) is not int or type(issued) is not int:
+        raise InvalidToken("malformed claims")
+    return AddressClaims(address=address, address_id=address_id, issued_at=issued)
+
+
+def hash_password(password: str, iterations: int) -> str:
+    """Salted PBKDF2-SHA256, encoded as ``pbkdf2_sha256$iterations$salt$hash``."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    return "$".join((_HASH_SCHEME, str(iterations), _b64(salt), _b64(digest)))
+
+
+def verify_password(password: str, encoded: str | None) -> bool:
+    """True when `password` matches the stored hash; False for any malformed hash."""
+    try:
+        scheme, iterations, salt, digest = (encoded or "").split("$")
+        if scheme != _HASH_SCHEME:
+            return False
+        expected = base64.urlsafe_b64decode(digest)
+        actual = hashlib.pbkdf2_hmac(
+            "sha256", password.encode(), base64.urlsafe_b64decode(salt), int(iterations)
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(expected, actual)
+
+
+def matches_any(candidate: str | None, allowed: tuple[str, ...]) -> bool:
+    """Constant-time check of a presented secret against every configured one."""
+    if not candidate:
+        return False
+    found = False
+    for secret in allowed:
+        # No early exit: the time taken does not depend on which secret matched.
+        found |= hmac.compare_digest(candidate.encode(), secret.encode())
+    return found
+
+
+def new_password() -> str:
+    """A random password for a new address."""
+    return secrets.token_urlsafe(12)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii")

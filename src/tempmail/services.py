@@ -1,0 +1,17 @@
+"""What a request or a delivery needs: settings and the two storage ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tempmail.ports import BlobStore, Database
+from tempmail.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """The platform-independent handle the core works through."""
+
+    settings: Settings
+    db: Database
+    blobs: BlobStore

@@ -1,0 +1,189 @@
+"""Rows of `mails`, `mail_bodies` and `attachments`; raw bytes live in the blob store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from tempmail.mime import ParsedMail
+from tempmail.ports import Database, Row, Statement
+
+# D1 caps a row at about 2 MB; both bodies share one row, so each gets a bit under half.
+BODY_BYTES_MAX = 900_000
+
+SUMMARY_COLUMNS = (
+    "id, blob_key, address_id, address, source, message_id, subject, from_addr, from_name, "
+    "to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, attachment_count, "
+    "parse_status, parse_error, metadata, is_read, created_at"
+)
+
+
+def raw_key(blob_key: str) -> str:
+    """Where a mail's raw MIME is stored."""
+    return f"{blob_key}/raw.eml"
+
+
+def attachment_key(blob_key: str, index: int) -> str:
+    """Where a mail's decoded attachment number `index` is stored (never from its filename)."""
+    return f"{blob_key}/att/{index}"
+
+
+@dataclass(frozen=True)
+class NewMail:
+    """A received message ready to be written: envelope, sizes and what parsing found."""
+
+    blob_key: str
+    address_id: int | None
+    address: str
+    source: str
+    raw_size: int
+    parsed: ParsedMail
+    created_at: str
+
+
+def insert_statements(mail: NewMail) -> list[Statement]:
+    """The statements that record one mail; run them in one batch so they land together."""
+    parsed = mail.parsed
+    text, text_cut = _cap(parsed.text)
+    html, html_cut = _cap(parsed.html)
+    this_mail = "(SELECT id FROM mails WHERE blob_key = ?)"
+    statements = [
+        Statement(
+            "INSERT INTO mails (blob_key, address_id, address, source, message_id, subject, "
+            "from_addr, from_name, to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, "
+            "attachment_count, parse_status, parse_error, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                mail.blob_key,
+                mail.address_id,
+                mail.address,
+                mail.source,
+                parsed.message_id,
+                parsed.subject,
+                parsed.from_addr,
+                parsed.from_name,
+                json.dumps(parsed.to),
+                json.dumps(parsed.cc),
+                json.dumps(parsed.reply_to),
+                parsed.date,
+                parsed.preview,
+                mail.raw_size,
+                len(parsed.attachments),
+                parsed.status,
+                parsed.error,
+                mail.created_at,
+            ),
+        ),
+        Statement(
+            f"INSERT INTO mail_bodies (mail_id, text, html, truncated) VALUES ({this_mail}, ?, ?, ?)",
+            (mail.blob_key, text, html, int(text_cut or html_cut)),
+        ),
+    ]
+    for index, att in enumerate(parsed.attachments):
+        statements.append(
+            Statement(
+                "INSERT INTO attachments (mail_id, idx, filename, mime_type, size, content_id, "
+                f"disposition, stored) VALUES ({this_mail}, ?, ?, ?, ?, ?, ?, 1)",
+                (
+                    mail.blob_key,
+                    index,
+                    att.filename,
+                    att.mime_type,
+                    att.size,
+                    att.content_id,
+                    att.disposition,
+                ),
+            )
+        )
+    if mail.address_id is not None:
+        statements.append(
+            Statement("UPDATE addresses SET mail_count = mail_count + 1 WHERE id = ?", (mail.address_id,))
+        )
+    return statements
+
+
+async def list_for_address(db: Database, address_id: int, limit: int, offset: int) -> list[Row]:
+    """One page of an address's mail summaries, newest first (served by mails_by_address)."""
+    return await db.all(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        (address_id, limit, offset),
+    )
+
+
+async def count_for_address(db: Database, address_id: int) -> int:
+    """How many mails an address has, from its maintained counter (no row scan)."""
+    row = await db.first("SELECT mail_count FROM addresses WHERE id = ?", (address_id,))
+    return int(row["mail_count"]) if row else 0
+
+
+async def get_for_address(db: Database, address_id: int, mail_id: int) -> Row | None:
+    """One mail summary, only when it belongs to the address."""
+    return await db.first(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ? AND address_id = ?",
+        (mail_id, address_id),
+    )
+
+
+async def bodies(db: Database, mail_ids: list[int]) -> dict[int, Row]:
+    """Text and html bodies of the given mails, by mail id."""
+    if not mail_ids:
+        return {}
+    marks = ", ".join("?" * len(mail_ids))
+    rows = await db.all(
+        f"SELECT mail_id, text, html, truncated FROM mail_bodies WHERE mail_id IN ({marks})",
+        mail_ids,
+    )
+    return {row["mail_id"]: row for row in rows}
+
+
+async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]:
+    """Attachment metadata of the given mails, by mail id, in part order."""
+    if not mail_ids:
+        return {}
+    marks = ", ".join("?" * len(mail_ids))
+    rows = await db.all(
+        "SELECT mail_id, idx, filename, mime_type, size, content_id, disposition, stored "
+        f"FROM attachments WHERE mail_id IN ({marks}) ORDER BY mail_id, idx",
+        mail_ids,
+    )
+    grouped: dict[int, list[Row]] = {mail_id: [] for mail_id in mail_ids}
+    for row in rows:
+        grouped[row["mail_id"]].append(row)
+    return grouped
+
+
+async def older_than(db: Database, cutoff: str, limit: int) -> list[Row]:
+    """The oldest mails created before `cutoff`, at most `limit` of them."""
+    return await db.all(
+        "SELECT id, blob_key, address_id, attachment_count FROM mails "
+        "WHERE created_at < ? ORDER BY created_at LIMIT ?",
+        (cutoff, limit),
+    )
+
+
+def delete_statements(rows: list[Row]) -> list[Statement]:
+    """Statements that delete these mails (bodies and attachments cascade) and fix counters."""
+    statements = []
+    for row in rows:
+        statements.append(Statement("DELETE FROM mails WHERE id = ?", (row["id"],)))
+        if row["address_id"] is not None:
+            statements.append(
+                Statement(
+                    "UPDATE addresses SET mail_count = MAX(mail_count - 1, 0) WHERE id = ?",
+                    (row["address_id"],),
+                )
+            )
+    return statements
+
+
+def blob_keys(row: Row) -> list[str]:
+    """Every blob a mail row owns."""
+    key = row["blob_key"]
+    return [raw_key(key)] + [attachment_key(key, i) for i in range(row["attachment_count"])]
+
+
+def _cap(text: str) -> tuple[str, bool]:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= BODY_BYTES_MAX:
+        return text, False
+    return encoded[:BODY_BYTES_MAX].decode("utf-8", "ignore"), True

@@ -1,0 +1,1 @@
+"""The HTTP side: one Starlette app served by uvicorn locally and by the SDK's ASGI bridge on Workers."""
