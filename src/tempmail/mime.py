@@ -17,6 +17,8 @@ import re
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from html.parser import HTMLParser
 
@@ -90,21 +92,37 @@ def _describe(exc: BaseException) -> str:
 
 def _with_mailparser(raw: bytes) -> ParsedMail:
     mail = mailparser.MailParser.from_bytes(raw)
-    from_name, from_addr = _first_pair(mail.from_)
+    message = mail.message
+    senders = mail.from_ or _decoded_addresses(message, "from")
+    from_name, from_addr = _first_pair(senders)
+    text, html = _bodies(message)
     return ParsedMail(
         status="parsed",
         subject=_clean(mail.subject),
         from_addr=from_addr,
         from_name=from_name,
-        to=_addresses(mail.to),
+        to=_addresses(mail.to or _decoded_addresses(message, "to")),
         cc=_addresses(mail.cc),
         reply_to=_addresses(mail.reply_to),
         date=_iso(mail.date),
         message_id=_clean(mail.message_id) or None,
-        text=_safe_text("\n".join(mail.text_plain)),
-        html=_safe_text("\n".join(mail.text_html)),
+        text=text,
+        html=html,
         attachments=tuple(_mailparser_attachment(a) for a in mail.attachments),
     )
+
+
+def _decoded_addresses(message: Message, name: str) -> list[tuple[str, str]]:
+    """Addresses from a header whose whole value was (wrongly, but commonly) RFC 2047 encoded."""
+    values = [_decode_words(str(v)) for v in message.get_all(name, [])]
+    return [pair for pair in email.utils.getaddresses(values) if pair[1]]
+
+
+def _decode_words(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return value
 
 
 def _mailparser_attachment(item: dict) -> Attachment:
@@ -142,13 +160,10 @@ def _with_stdlib(raw: bytes, status: str, error: str | None) -> ParsedMail:
     senders = email.utils.getaddresses([str(v) for v in msg.get_all("from", [])])
     if senders:
         from_name, from_addr = senders[0]
-    text_part = msg.get_body(preferencelist=("plain",))
-    html_part = msg.get_body(preferencelist=("html",))
+    text, html = _bodies(msg)
     attachments = []
     for part in msg.walk():
-        if part.is_multipart() or part in (text_part, html_part):
-            continue
-        if part.get_content_disposition() is None and part.get_content_maintype() == "text":
+        if part.is_multipart() or _is_body(part):
             continue
         content_id = _strip_brackets(str(part.get("content-id", ""))) or None
         attachments.append(
@@ -170,8 +185,8 @@ def _with_stdlib(raw: bytes, status: str, error: str | None) -> ParsedMail:
         reply_to=_header_addresses(msg, "reply-to"),
         date=_iso(_date_header(msg)),
         message_id=_clean(str(msg.get("message-id", ""))) or None,
-        text=_safe_text(_part_text(text_part)),
-        html=_safe_text(_part_text(html_part)),
+        text=text,
+        html=html,
         attachments=tuple(attachments),
         error=error,
     )
@@ -189,15 +204,48 @@ def _date_header(msg: Message) -> datetime | None:
         return None
 
 
-def _part_text(part: Message | None) -> str:
-    if part is None:
-        return ""
-    payload = part.get_payload(decode=True) or b""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        return payload.decode("utf-8", "replace")
+# --- bodies ---------------------------------------------------------------------------------
+
+
+def _is_body(part: Message) -> bool:
+    """A text/plain or text/html leaf that is shown as the message, not offered as a file."""
+    return (
+        part.get_content_type() in ("text/plain", "text/html")
+        and part.get_content_disposition() != "attachment"
+        and not part.get_filename()
+    )
+
+
+def _bodies(message: Message) -> tuple[str, str]:
+    """The text and html bodies, each part decoded from its own charset.
+
+    Decoded here rather than taken from mail-parser, which returns 7bit parts in legacy
+    charsets (ISO-2022-JP, the usual Japanese mail encoding) still encoded.
+    """
+    texts: list[str] = []
+    htmls: list[str] = []
+    pending = [message]
+    while pending:
+        part = pending.pop()
+        if part.is_multipart():
+            if part.get_content_disposition() != "attachment":  # a file's insides are not the body
+                pending.extend(reversed(part.get_payload()))
+        elif _is_body(part):
+            target = htmls if part.get_content_subtype() == "html" else texts
+            target.append(decode_text(part.get_payload(decode=True) or b"", part.get_content_charset()))
+    return _safe_text("\n".join(texts)), _safe_text("\n".join(htmls))
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """Bytes to text: the declared charset, else UTF-8, else Windows-1252 (never fails)."""
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", "replace")
 
 
 # --- helpers ------------------------------------------------------------------------------

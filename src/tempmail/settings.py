@@ -8,6 +8,7 @@ comma-separated string, so the same value works in wrangler.toml, `.dev.vars` an
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -44,6 +45,17 @@ def _as_list(name: str, value: Any) -> tuple[str, ...]:
         if item.strip():
             out.append(item.strip())
     return tuple(out)
+
+
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
+
+
+def _as_domains(name: str, value: Any) -> tuple[str, ...]:
+    domains = tuple(d.lower() for d in _as_list(name, value))
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise ConfigError(f"{name}: {domain!r} is not a domain name")
+    return domains
 
 
 def _as_int(name: str, value: Any, minimum: int) -> int:
@@ -115,13 +127,13 @@ class Settings:
             value = env.get(name)
             return _DEFAULTS[name] if value is None else value
 
-        domains = tuple(d.lower() for d in _as_list("DOMAINS", get("DOMAINS")))
+        domains = _as_domains("DOMAINS", get("DOMAINS"))
         if not domains:
             raise ConfigError("DOMAINS: at least one mail domain is required")
         jwt_secret = str(get("JWT_SECRET"))
-        if len(jwt_secret) < 16:
-            raise ConfigError("JWT_SECRET: required, at least 16 characters")
-        default_domains = tuple(d.lower() for d in _as_list("DEFAULT_DOMAINS", get("DEFAULT_DOMAINS")))
+        if len(jwt_secret) < 32:  # RFC 7518 3.2: an HS256 key of at least 256 bits
+            raise ConfigError("JWT_SECRET: required, at least 32 characters")
+        default_domains = _as_domains("DEFAULT_DOMAINS", get("DEFAULT_DOMAINS"))
         unknown = set(default_domains) - set(domains)
         if unknown:
             raise ConfigError(f"DEFAULT_DOMAINS: not in DOMAINS: {', '.join(sorted(unknown))}")

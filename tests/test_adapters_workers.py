@@ -1,0 +1,158 @@
+"""The Workers adapter against faithful fakes of the SDK-wrapped D1, R2 and email objects."""
+
+import httpx
+import pytest
+
+from tempmail.adapters import workers
+from tempmail.cleanup import delete_expired
+from tempmail.ports import Statement
+from tempmail.store import mails
+from tempmail.web.app import create_app
+from tests.conftest import FIXTURES, SCHEMA, TEST_ENV
+from tests.workers_fakes import D1Error, FakeD1, FakeEmailMessage, FakeEnv, FakeR2, JsArray
+
+
+@pytest.fixture
+def env():
+    d1 = FakeD1()
+    d1.exec_script(SCHEMA)
+    values = {**TEST_ENV, "DOMAINS": JsArray(["example.com", "example.org"])}
+    return FakeEnv(DB=d1, BLOBS=FakeR2(), **values)
+
+
+async def test_d1_port_shapes_rows_and_results(env):
+    db = workers.D1Database(env.DB)
+    await db.run("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    result = await db.run("INSERT INTO t (v) VALUES (?)", ["a"])
+    assert (result.changes, result.last_row_id) == (1, 1)
+    rows = await db.all("SELECT id, v FROM t")
+    assert rows == [{"id": 1, "v": "a"}] and type(rows[0]) is dict
+    assert await db.first("SELECT v FROM t WHERE id = ?", [99]) is None
+    assert await db.first("SELECT v FROM t") == {"v": "a"}
+
+
+async def test_d1_batch_is_atomic(env):
+    db = workers.D1Database(env.DB)
+    await db.run("CREATE TABLE t (v TEXT UNIQUE)")
+    with pytest.raises(D1Error):
+        await db.batch(
+            [Statement("INSERT INTO t VALUES (?)", ("x",)), Statement("INSERT INTO t VALUES (?)", ("x",))]
+        )
+    assert await db.all("SELECT v FROM t") == []
+
+
+async def test_r2_port_round_trips_bytes_and_content_type(env):
+    blobs = workers.R2BlobStore(env.BLOBS)
+    await blobs.put("k/raw.eml", b"\x00raw\xff", "message/rfc822")
+    assert await blobs.get("k/raw.eml") == b"\x00raw\xff"
+    assert env.BLOBS.objects["k/raw.eml"][1] == {"contentType": "message/rfc822"}
+    assert await blobs.get("missing") is None
+    await blobs.delete([f"bulk/{i}" for i in range(2500)])  # split into calls of <= 1000 keys
+    await blobs.delete(["k/raw.eml"])
+    assert env.BLOBS.objects == {}
+
+
+def test_settings_from_env_converts_js_arrays_and_skips_missing_vars(env):
+    settings = workers.settings_from_env(env)
+    assert settings.domains == ("example.com", "example.org")
+    assert settings.prefix == ""  # PREFIX is not on the env at all
+
+
+async def test_email_handler_stores_the_message(env):
+    services = workers.services_from_env(env)
+    raw = (FIXTURES / "own/attachments_inline_image.eml").read_bytes()
+    message = FakeEmailMessage("sender@example.org", "Box+tag@Example.com", raw)
+    await workers.handle_email(services, message)
+    assert message.rejected is None
+    row = await services.db.first("SELECT * FROM mails")
+    assert (row["address"], row["source"], row["attachment_count"]) == (
+        "box@example.com",
+        "sender@example.org",
+        4,
+    )
+    assert env.BLOBS.objects[mails.raw_key(row["blob_key"])][0] == raw
+
+
+async def test_email_handler_rejects_foreign_domains(env):
+    message = FakeEmailMessage("a@b.c", "someone@elsewhere.net", b"Subject: x\r\n\r\nx")
+    await workers.handle_email(workers.services_from_env(env), message)
+    assert "not served" in message.rejected
+    assert env.BLOBS.objects == {}
+
+
+async def test_email_handler_rejects_oversize_without_reading_the_stream(env):
+    message = FakeEmailMessage("a@b.c", "box@example.com", b"x" * 10, raw_size=30 * 1024 * 1024)
+    await workers.handle_email(workers.services_from_env(env), message)
+    assert "limit" in message.rejected
+    assert message.raw.reader.reads == 0
+
+
+async def test_email_handler_raises_on_storage_failure_so_the_sender_retries(env):
+    env.BLOBS.fail_puts = True
+    message = FakeEmailMessage("a@b.c", "box@example.com", b"Subject: x\r\n\r\nx")
+    with pytest.raises(OSError, match="R2 put failed"):
+        await workers.handle_email(workers.services_from_env(env), message)
+    assert message.rejected is None  # a storage fault is never a permanent rejection
+    assert (await env.DB.prepare("SELECT COUNT(*) AS n FROM mails").first())["n"] == 0
+
+
+async def test_database_failure_removes_blobs(env):
+    env.DB.fail_batches = True
+    message = FakeEmailMessage("a@b.c", "box@example.com", (FIXTURES / "corpus/msg_07.txt").read_bytes())
+    with pytest.raises(D1Error):
+        await workers.handle_email(workers.services_from_env(env), message)
+    assert env.BLOBS.objects == {}
+    assert (await env.DB.prepare("SELECT COUNT(*) AS n FROM mails").first())["n"] == 0
+
+
+async def test_huge_bodies_are_capped_to_fit_a_d1_row(env):
+    body = ("long line of text " * 200_000).encode()  # 3.6 MB of text: more than a D1 row holds
+    raw = b"Subject: big\r\nContent-Type: text/plain\r\n\r\n" + body
+    await workers.handle_email(
+        workers.services_from_env(env), FakeEmailMessage("a@b.c", "box@example.com", raw)
+    )
+    row = await env.DB.prepare("SELECT truncated, length(CAST(text AS BLOB)) AS n FROM mail_bodies").first()
+    assert row["truncated"] == 1 and row["n"] <= mails.BODY_BYTES_MAX
+    (stored,) = [data for key, (data, _meta) in env.BLOBS.objects.items() if key.endswith("raw.eml")]
+    assert stored == raw  # the whole message is still there, in R2
+
+
+class InjectEnv:
+    """What the SDK's ASGI bridge does: put the Worker's env into every request scope."""
+
+    def __init__(self, app, env):
+        self.app, self.env = app, env
+
+    async def __call__(self, scope, receive, send):
+        await self.app({**scope, "env": self.env}, receive, send)
+
+
+async def test_the_app_runs_on_workers_adapters(env):
+    app = create_app(lambda scope: workers.services_from_env(scope["env"]))
+    transport = httpx.ASGITransport(app=InjectEnv(app, env))
+    async with httpx.AsyncClient(transport=transport, base_url="https://worker.example") as http:
+        created = (await http.post("/api/new_address", json={"name": "edge"})).json()
+        raw = (FIXTURES / "corpus/msg_01.txt").read_bytes()
+        await workers.handle_email(
+            workers.services_from_env(env), FakeEmailMessage("a@b.c", created["address"], raw)
+        )
+        listing = await http.get("/api/mails", headers={"Authorization": f"Bearer {created['jwt']}"})
+    assert listing.status_code == 200
+    assert listing.json()["count"] == 1
+    assert listing.json()["results"][0]["raw"] == raw.decode()
+
+
+async def test_retention_deletes_rows_and_objects_together(env):
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    services = workers.services_from_env(env)
+    await workers.handle_email(
+        services, FakeEmailMessage("a@b.c", "box@example.com", b"Subject: old\r\n\r\nx")
+    )
+    keeping = replace(services, settings=replace(services.settings, mail_retention_days=1))
+    assert await delete_expired(keeping) == 0  # not old enough yet
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert await delete_expired(keeping, now=later) == 1
+    assert env.BLOBS.objects == {}
+    assert (await env.DB.prepare("SELECT COUNT(*) AS n FROM mail_bodies").first())["n"] == 0

@@ -1,0 +1,122 @@
+import email
+
+import pytest
+
+from tempmail import mime
+from tests.conftest import FIXTURES, fixture_files
+
+
+def parse_fixture(name: str) -> mime.ParsedMail:
+    return mime.parse((FIXTURES / name).read_bytes())
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_every_fixture_parses_without_raising(path):
+    parsed = mime.parse(path.read_bytes())
+    assert parsed.status in ("parsed", "fallback")
+    assert "\x00" not in parsed.text + parsed.subject + parsed.html
+    assert len(parsed.preview) <= mime.PREVIEW_CHARS
+
+
+def test_headers_and_attachment_metadata():
+    parsed = parse_fixture("corpus/msg_07.txt")
+    assert parsed.subject == "Here is your dingus fish"
+    assert (parsed.from_name, parsed.from_addr) == ("Barry", "barry@digicool.com")
+    assert parsed.to == ("cravindogs@cravindogs.com",)
+    (gif,) = parsed.attachments
+    assert (gif.filename, gif.mime_type, gif.disposition) == ("dingusfish.gif", "image/gif", "attachment")
+    # The reference decoding is the standard library's, done independently of our parser.
+    reference = email.message_from_bytes((FIXTURES / "corpus/msg_07.txt").read_bytes())
+    assert gif.data == reference.get_payload()[1].get_payload(decode=True)
+    assert gif.data.startswith(b"GIF87a")
+    assert gif.size == len(gif.data)
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "body_fragment"),
+    [
+        ("own/cjk_iso2022jp.eml", "日本語の件名", "こんにちは、世界"),
+        ("own/cjk_gb2312_html.eml", "中文主题", "你好，世界"),
+        ("own/cjk_euckr_alternative.eml", "한국어 제목", "안녕하세요"),
+    ],
+)
+def test_cjk_subjects_and_bodies_are_decoded(name, subject, body_fragment):
+    parsed = parse_fixture(name)
+    assert parsed.subject == subject
+    assert body_fragment in parsed.text + parsed.html
+    assert body_fragment in parsed.preview
+
+
+def test_japanese_display_name_is_decoded():
+    parsed = parse_fixture("own/cjk_iso2022jp.eml")
+    assert (parsed.from_name, parsed.from_addr) == ("山田 太郎", "taro@example.jp")
+
+
+def test_inline_image_and_attachments_decode_byte_exact():
+    parsed = parse_fixture("own/attachments_inline_image.eml")
+    by_name = {a.filename: a for a in parsed.attachments}
+    assert by_name["logo.png"].disposition == "inline"
+    assert by_name["logo.png"].content_id == "logo@x"
+    assert by_name["logo.png"].data == bytes(range(256)) * 4
+    for name, size in (("small.bin", 10), ("medium.bin", 40_000), ("large.bin", 300_000)):
+        expected = bytes((i * 7 + size) % 256 for i in range(size))
+        assert by_name[name].data == expected
+        assert by_name[name].disposition == "attachment"
+
+
+def test_sender_whose_whole_header_is_encoded_is_still_found():
+    parsed = parse_fixture("own/attachments_inline_image.eml")
+    assert (parsed.from_name, parsed.from_addr) == ("Ünïcode Sender", "sender@example.org")
+
+
+def test_preview_comes_from_html_without_scripts():
+    parsed = parse_fixture("own/cjk_gb2312_html.eml")
+    assert parsed.text == ""
+    assert parsed.preview == "你好，世界"
+
+
+def test_malformed_structure_keeps_what_can_be_read():
+    parsed = parse_fixture("own/malformed_structure.eml")
+    assert parsed.subject == "broken structure"
+    assert "body with" in parsed.text
+    assert [a.filename for a in parsed.attachments] == ["x.pdf"]
+
+
+def test_parser_crash_falls_back_to_stdlib(monkeypatch):
+    def explode(_raw):
+        raise RuntimeError("mail-parser crashed")
+
+    monkeypatch.setattr(mime.mailparser.MailParser, "from_bytes", explode)
+    parsed = parse_fixture("corpus/msg_07.txt")
+    assert parsed.status == "fallback"
+    assert "mail-parser crashed" in parsed.error
+    assert parsed.subject == "Here is your dingus fish"
+    assert [a.filename for a in parsed.attachments] == ["dingusfish.gif"]
+
+
+def test_both_parsers_failing_gives_unparsed(monkeypatch):
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mime.mailparser.MailParser, "from_bytes", explode)
+    monkeypatch.setattr(mime.email, "message_from_bytes", explode)
+    parsed = mime.parse(b"Subject: x\r\n\r\nbody")
+    assert parsed.status == "unparsed"
+    assert parsed.error == "RuntimeError: boom"
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "expected"),
+    [
+        ("héllo".encode("latin-1"), "iso-8859-1", "héllo"),
+        ("héllo".encode(), "no-such-charset", "héllo"),
+        (b"\x93quoted\x94", None, "\u201cquoted\u201d"),
+    ],
+)
+def test_decode_text_never_fails(data, charset, expected):
+    assert mime.decode_text(data, charset) == expected
+
+
+def test_html_to_text_skips_scripts_and_styles():
+    html = "<style>p{}</style><p>Hi&amp;bye</p><script>x()</script>"
+    assert mime.html_to_text(html).strip() == "Hi&bye"

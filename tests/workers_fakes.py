@@ -1,0 +1,211 @@
+"""Faithful fakes of what the Workers Python SDK hands a Worker, for CPython tests.
+
+They mimic the SDK-wrapped bindings (`workers-runtime-sdk`'s `_BindingWrapper`): Python
+arguments in, Python results out, `JsDict` (a dict with attribute access) for JS objects,
+`None` for null, and byte buffers as proxies with `to_bytes()`. D1 is SQLite underneath, as
+the real one is, with D1's documented limits enforced: 100 bound parameters, 100 KB of SQL
+and about 2 MB per value, and a batch that is one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+D1_MAX_PARAMS = 100
+D1_MAX_SQL_BYTES = 100_000
+D1_MAX_VALUE_BYTES = 2_000_000
+
+
+class JsDict(dict):
+    """What the SDK makes of a plain JS object: a dict that also answers attribute access."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class JsBuffer:
+    """A proxy of an ArrayBuffer / Uint8Array: bytes come out through to_bytes()."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = bytes(data)
+
+    def to_bytes(self) -> bytes:
+        return self._data
+
+
+class JsArray(list):
+    """A JS array var (a TOML array in wrangler.toml) before conversion."""
+
+    def to_py(self) -> list:
+        return list(self)
+
+
+class D1Error(Exception):
+    """D1 rejects the statement (its errors surface in Python as exceptions)."""
+
+
+class FakeD1Statement:
+    def __init__(self, db: FakeD1, sql: str, params: tuple = ()) -> None:
+        if len(sql.encode()) > D1_MAX_SQL_BYTES:
+            raise D1Error("D1_ERROR: statement too long")
+        self._db, self.sql, self.params = db, sql, params
+
+    def bind(self, *params: Any) -> FakeD1Statement:
+        if len(params) > D1_MAX_PARAMS:
+            raise D1Error("D1_ERROR: too many SQL variables")
+        for value in params:
+            supported = value is None or isinstance(value, (int, float, str, bytes))
+            if not supported or isinstance(value, bool):
+                raise D1Error(f"D1_TYPE_ERROR: Type '{type(value).__name__}' not supported for value")
+            size = (
+                len(value.encode())
+                if isinstance(value, str)
+                else len(value or b"")
+                if isinstance(value, bytes)
+                else 0
+            )
+            if size > D1_MAX_VALUE_BYTES:
+                raise D1Error("D1_ERROR: string or blob too big: SQLITE_TOOBIG")
+        return FakeD1Statement(self._db, self.sql, params)
+
+    def _execute(self) -> JsDict:
+        try:
+            cursor = self._db.conn.execute(self.sql, self.params)
+        except sqlite3.Error as exc:
+            raise D1Error(f"D1_ERROR: {exc}") from exc
+        columns = [c[0] for c in cursor.description or ()]
+        rows = [JsDict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        meta = JsDict(
+            changes=cursor.rowcount if cursor.rowcount > 0 else 0,
+            last_row_id=cursor.lastrowid,
+            rows_read=len(rows),
+        )
+        return JsDict(results=rows, success=True, meta=meta)
+
+    async def all(self) -> JsDict:
+        return self._execute()
+
+    async def run(self) -> JsDict:
+        return self._execute()
+
+    async def first(self) -> JsDict | None:
+        rows = self._execute()["results"]
+        return rows[0] if rows else None
+
+
+class FakeD1:
+    """A D1Database binding as the SDK presents it."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.conn.execute("PRAGMA foreign_keys = ON")  # D1 enforces foreign keys
+        self.fail_batches = False
+
+    def exec_script(self, script: str) -> None:
+        """What `wrangler d1 execute --file schema.sql` does."""
+        self.conn.executescript(script)
+
+    def prepare(self, sql: str) -> FakeD1Statement:
+        return FakeD1Statement(self, sql)
+
+    async def batch(self, statements: list[FakeD1Statement]) -> list[JsDict]:
+        self.conn.execute("BEGIN")
+        try:
+            results = []
+            for statement in statements:
+                results.append(statement._execute())
+                if self.fail_batches:  # fail mid-batch, after a statement has applied
+                    raise D1Error("D1_ERROR: Network connection lost.")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return results
+
+
+class FakeR2Object:
+    """R2ObjectBody: metadata plus the body, read here with arrayBuffer()."""
+
+    def __init__(self, key: str, data: bytes, http_metadata: dict) -> None:
+        self.key, self.size, self.httpMetadata = key, len(data), JsDict(http_metadata)
+        self._data = data
+
+    async def arrayBuffer(self) -> JsBuffer:
+        return JsBuffer(self._data)
+
+
+class FakeR2:
+    """An R2Bucket binding as the SDK presents it."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, dict]] = {}
+        self.fail_puts = False
+
+    async def put(self, key: str, value: bytes, options: dict | None = None) -> JsDict:
+        if self.fail_puts:
+            raise OSError("R2 put failed: We encountered an internal error. Please try again.")
+        if not isinstance(value, bytes):
+            raise TypeError("R2 put: the value must arrive as bytes (a Uint8Array)")
+        metadata = dict((options or {}).get("httpMetadata") or {})
+        self.objects[key] = (value, metadata)
+        return JsDict(key=key, size=len(value))
+
+    async def get(self, key: str) -> FakeR2Object | None:
+        if key not in self.objects:
+            return None
+        data, metadata = self.objects[key]
+        return FakeR2Object(key, data, metadata)
+
+    async def delete(self, keys: str | list[str]) -> None:
+        keys = [keys] if isinstance(keys, str) else keys
+        if len(keys) > 1000:
+            raise ValueError("R2 delete: at most 1000 keys per call")
+        for key in keys:
+            self.objects.pop(key, None)
+
+
+class FakeReader:
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = list(chunks)
+        self.reads = 0
+
+    async def read(self) -> JsDict:
+        self.reads += 1
+        if not self._chunks:
+            return JsDict(done=True, value=None)
+        return JsDict(done=False, value=JsBuffer(self._chunks.pop(0)))
+
+
+class FakeStream:
+    """A ReadableStream of Uint8Array chunks."""
+
+    def __init__(self, data: bytes, chunk_size: int = 4096) -> None:
+        self.reader = FakeReader([data[i : i + chunk_size] for i in range(0, len(data), chunk_size)])
+
+    def getReader(self) -> FakeReader:
+        return self.reader
+
+
+class FakeEmailMessage:
+    """ForwardableEmailMessage: envelope, size, raw stream, and setReject()."""
+
+    def __init__(self, mail_from: str, to: str, raw: bytes, raw_size: int | None = None) -> None:
+        setattr(self, "from", mail_from)  # a Python keyword, read with getattr on the JS proxy too
+        self.to = to
+        self.rawSize = len(raw) if raw_size is None else raw_size
+        self.raw = FakeStream(raw)
+        self.rejected: str | None = None
+
+    def setReject(self, reason: str) -> None:
+        self.rejected = reason
+
+
+class FakeEnv:
+    """The Worker's env: bindings and vars as attributes; a missing one raises AttributeError."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
