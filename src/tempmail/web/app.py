@@ -11,6 +11,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -19,6 +20,7 @@ from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
 from tempmail.web import addresses, mails, system
 from tempmail.web.context import Resolver
+from tempmail.web.site_gate import SiteGate
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ def create_app(resolve: Resolver, *, local_routes: bool = False) -> Starlette:
         routes += system.LOCAL_ROUTES
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(SiteGate)],
         exception_handlers={
             ApiError: _on_api_error,
             HTTPException: _on_http_exception,
