@@ -26,3 +26,7 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+bench: $(STAMP)
+	$(BIN)/python bench/worker_import.py
+	$(BIN)/python bench/ingest.py
