@@ -73,6 +73,7 @@ async def serve(cfg: local_config.LocalConfig) -> None:
 def main() -> None:
     """Entry point of `python -m tempmail.local` and `tempmail-local`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
     cfg = local_config.load(os.environ)
     if cfg.generated_admin_password:
         print(f"First run: generated secrets in {cfg.data_dir / local_config.SECRETS_FILE}")
