@@ -8,7 +8,7 @@ from tempmail.web.app import create_app
 
 @pytest.fixture
 async def gated(services):
-    gated_services = replace(services, settings=replace(services.settings, site_passwords=("s1", "s2")))
+    gated_services = replace(services, settings=replace(services.settings, passwords=("s1", "s2")))
     app = create_app(lambda _scope: gated_services, local_routes=True)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         yield http
@@ -32,5 +32,5 @@ async def test_health_check_and_open_api_are_not_gated(gated):
     assert (await gated.get("/open_api/anything")).status_code == 404  # reaches routing, not the gate
 
 
-async def test_no_gate_when_no_site_passwords(client):
+async def test_no_gate_when_no_passwords(client):
     assert (await client.post("/api/new_address", json={})).status_code == 200

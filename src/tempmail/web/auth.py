@@ -6,7 +6,7 @@ from starlette.requests import Request
 
 from tempmail.errors import unauthorized
 from tempmail.ports import Row
-from tempmail.security import InvalidToken, read_address_token
+from tempmail.security import InvalidToken, matches_any, read_address_token
 from tempmail.services import Services
 from tempmail.store import addresses
 
@@ -36,3 +36,9 @@ async def address_from_token(services: Services, token: str | None) -> Row:
 async def require_address(request: Request, services: Services) -> Row:
     """The caller's address from its Bearer token."""
     return await address_from_token(services, bearer_token(request))
+
+
+def require_admin(request: Request, services: Services) -> None:
+    """401 unless `x-admin-auth` is one of ADMIN_PASSWORDS (compared in constant time)."""
+    if not matches_any(request.headers.get("x-admin-auth"), services.settings.admin_passwords):
+        raise unauthorized("admin credentials required: x-admin-auth")

@@ -24,7 +24,7 @@ class SiteGate:
             await self.app(scope, receive, send)
             return
         try:
-            passwords = scope["app"].state.resolve(scope).settings.site_passwords
+            passwords = scope["app"].state.resolve(scope).settings.passwords
         except ConfigError:
             # The route resolves again and the app's handler answers "misconfigured" in the one shape.
             passwords = ()
