@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS addresses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: ids are never reused, so old tokens stay dead
     name TEXT NOT NULL UNIQUE,             -- the full address, lower case
     password_hash TEXT,                    -- pbkdf2_sha256$iterations$salt$hash
-    mail_count INTEGER NOT NULL DEFAULT 0, -- kept in step with mails so listing never counts rows
+    mail_count INTEGER NOT NULL DEFAULT 0, -- kept by triggers below, so listing never counts rows
+    send_count INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -56,3 +57,87 @@ CREATE TABLE IF NOT EXISTS attachments (
     stored INTEGER NOT NULL DEFAULT 1,     -- 1: decoded copy at <blob_key>/att/<idx>
     PRIMARY KEY (mail_id, idx)
 );
+
+CREATE INDEX IF NOT EXISTS mails_by_recipient ON mails (address, id);
+
+-- Totals kept in step by every insert and delete, so statistics and list counts never scan.
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,                 -- addresses | mails | users | sendbox
+    value INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('addresses', 0), ('mails', 0), ('users', 0), ('sendbox', 0);
+
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a deleted user's tokens stay dead
+    email TEXT NOT NULL UNIQUE,            -- lower case
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- An address belongs to at most one user.
+CREATE TABLE IF NOT EXISTS user_addresses (
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    address_id INTEGER NOT NULL UNIQUE REFERENCES addresses (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, address_id)
+);
+
+-- Permission to send, and the remaining balance (each send costs 1).
+CREATE TABLE IF NOT EXISTS address_senders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    address_id INTEGER NOT NULL UNIQUE REFERENCES addresses (id) ON DELETE CASCADE,
+    balance INTEGER NOT NULL DEFAULT 0,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Mail an address has sent. `raw` is the send request as JSON (never the caller's token).
+CREATE TABLE IF NOT EXISTS sendbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    address_id INTEGER NOT NULL REFERENCES addresses (id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    message_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sendbox_by_address ON sendbox (address_id, id);
+
+-- Fixed-window counters for rate limits and failed-login throttling.
+CREATE TABLE IF NOT EXISTS rate_limits (
+    key TEXT NOT NULL,                     -- e.g. 'new_address:203.0.113.9'
+    window_start INTEGER NOT NULL,         -- unix seconds, a multiple of the window length
+    count INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+);
+
+-- Counts maintained by the database itself, whatever code path inserts or deletes.
+CREATE TRIGGER IF NOT EXISTS addresses_counted AFTER INSERT ON addresses BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'addresses';
+END;
+CREATE TRIGGER IF NOT EXISTS addresses_uncounted AFTER DELETE ON addresses BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'addresses';
+END;
+CREATE TRIGGER IF NOT EXISTS mails_counted AFTER INSERT ON mails BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'mails';
+    UPDATE addresses SET mail_count = mail_count + 1 WHERE id = NEW.address_id;
+END;
+CREATE TRIGGER IF NOT EXISTS mails_uncounted AFTER DELETE ON mails BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'mails';
+    UPDATE addresses SET mail_count = mail_count - 1 WHERE id = OLD.address_id;
+END;
+CREATE TRIGGER IF NOT EXISTS users_counted AFTER INSERT ON users BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'users';
+END;
+CREATE TRIGGER IF NOT EXISTS users_uncounted AFTER DELETE ON users BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'users';
+END;
+CREATE TRIGGER IF NOT EXISTS sendbox_counted AFTER INSERT ON sendbox BEGIN
+    UPDATE counters SET value = value + 1 WHERE name = 'sendbox';
+    UPDATE addresses SET send_count = send_count + 1 WHERE id = NEW.address_id;
+END;
+CREATE TRIGGER IF NOT EXISTS sendbox_uncounted AFTER DELETE ON sendbox BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'sendbox';
+    UPDATE addresses SET send_count = send_count - 1 WHERE id = OLD.address_id;
+END;

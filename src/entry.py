@@ -4,11 +4,11 @@ import asgi
 from workers import WorkerEntrypoint
 
 from tempmail.adapters.workers import handle_email, services_from_env
-from tempmail.cleanup import delete_expired
+from tempmail.cleanup import run_cron
 from tempmail.web.app import create_app
 
 # Built once per isolate; each request finds its bindings in the scope's `env`.
-app = create_app(lambda scope: services_from_env(scope["env"]))
+app = create_app(lambda scope: services_from_env(scope["env"]), client_ip_header="cf-connecting-ip")
 
 
 class Default(WorkerEntrypoint):
@@ -21,4 +21,4 @@ class Default(WorkerEntrypoint):
         await handle_email(services_from_env(self.env), message)
 
     async def scheduled(self, controller, *_args):
-        await delete_expired(services_from_env(self.env))
+        await run_cron(services_from_env(self.env))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -56,6 +57,34 @@ async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+def make_client(services: Services):
+    """Build in-process clients over the same storage with some settings changed."""
+
+    def make(http=None, client_ip_header=None, **overrides) -> httpx.AsyncClient:
+        changed = replace(services, settings=replace(services.settings, **overrides), http=http)
+        app = create_app(lambda _scope: changed, local_routes=True, client_ip_header=client_ip_header)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+    return make
+
+
+ADMIN = {"x-admin-auth": "admin-pass"}
+
+
+async def push(client: httpx.AsyncClient, raw: bytes, to: str, sender: str = "sender@example.org") -> int:
+    """Deliver a raw message through the local email route; return the mail id."""
+    response = await client.post("/cdn-cgi/handler/email", params={"from": sender, "to": to}, content=raw)
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
+def message(subject: str) -> bytes:
+    """A small valid message."""
+    return f"From: Sender <sender@example.org>\r\nSubject: {subject}\r\n\r\nbody of {subject}\r\n".encode()
 
 
 async def new_address(client: httpx.AsyncClient, name: str | None = None) -> dict:

@@ -29,6 +29,8 @@ def test_api_reference_lists_exactly_the_served_routes():
 
 
 def _default_cell(default) -> str:
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
     if isinstance(default, tuple):
         return "`[]`"
     return '`""`' if default == "" else f"`{default}`"

@@ -2,75 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import smtplib
-import socket
-import subprocess
-import sys
-import time
 from email.message import EmailMessage
 
 import httpx
 import pytest
 
 from tests.conftest import FIXTURES, ROOT
+from tests.localhost import LocalHost, running_host
 
 SMALL_LIMIT = 600_000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LocalHost:
-    def __init__(self, process: subprocess.Popen, http_port: int, smtp_port: int, data_dir) -> None:
-        self.process, self.http_port, self.smtp_port, self.data_dir = process, http_port, smtp_port, data_dir
-        self.base_url = f"http://127.0.0.1:{http_port}"
-
-    def smtp(self) -> smtplib.SMTP:
-        return smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10)
-
-
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("host")
-    http_port, smtp_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "HTTP_PORT": str(http_port),
-        "SMTP_PORT": str(smtp_port),
-        "DATA_DIR": str(data_dir / "data"),
-        "DOMAINS": "example.com,example.org",
-        "MAX_MESSAGE_SIZE": str(SMALL_LIMIT),
-        "PASSWORD_HASH_ITERATIONS": "1000",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tempmail.local"],
-        cwd=data_dir,  # no .dev.vars there: only the environment above configures it
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{http_port}/health_check", timeout=1).text == "OK":
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"local host did not start:\n{process.stdout.read()}")
-        time.sleep(0.1)
-    yield LocalHost(process, http_port, smtp_port, data_dir / "data")
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with running_host(tmp_path_factory.mktemp("host"), {"MAX_MESSAGE_SIZE": str(SMALL_LIMIT)}) as started:
+        yield started
 
 
 def create_address(host: LocalHost, name: str) -> dict:

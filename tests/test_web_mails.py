@@ -5,17 +5,7 @@ import time
 import jwt
 import pytest
 
-from tests.conftest import FIXTURES, TEST_ENV, bearer, new_address
-
-
-async def push(client, raw: bytes, to: str, sender: str = "sender@example.org") -> int:
-    response = await client.post("/cdn-cgi/handler/email", params={"from": sender, "to": to}, content=raw)
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
-
-
-def message(subject: str) -> bytes:
-    return f"From: Sender <sender@example.org>\r\nSubject: {subject}\r\n\r\nbody of {subject}\r\n".encode()
+from tests.conftest import FIXTURES, TEST_ENV, bearer, message, new_address, push
 
 
 async def test_list_is_newest_first_with_raw_and_count(client):

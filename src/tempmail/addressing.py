@@ -21,10 +21,22 @@ def random_name(settings: Settings) -> str:
     return "".join(secrets.choice(_RANDOM_ALPHABET) for _ in range(length))
 
 
-def compose(settings: Settings, name: str, domain: str | None, allowed: tuple[str, ...]) -> str:
-    """`prefix + name @ domain`, or 400 naming the rule the request broke."""
+def compose(
+    settings: Settings,
+    name: str,
+    domain: str | None,
+    allowed: tuple[str, ...],
+    *,
+    use_prefix: bool = True,
+    check_length: bool = True,
+) -> str:
+    """`prefix + name @ domain`, or 400 naming the rule the request broke.
+
+    Admins may skip the prefix and the configured length range; the character rules and
+    RFC 5321's 64-character local part always apply.
+    """
     name = name.strip().lower()
-    if not settings.min_address_len <= len(name) <= settings.max_address_len:
+    if not name or (check_length and not settings.min_address_len <= len(name) <= settings.max_address_len):
         raise bad_request(
             f"name must be {settings.min_address_len} to {settings.max_address_len} characters",
             "invalid_name",
@@ -34,7 +46,7 @@ def compose(settings: Settings, name: str, domain: str | None, allowed: tuple[st
             "name may use a-z, 0-9, '.', '_' and '-', and must start and end with a letter or digit",
             "invalid_name",
         )
-    local = settings.prefix + name
+    local = (settings.prefix if use_prefix else "") + name
     if len(local) > MAX_LOCAL_PART:
         raise bad_request(f"address local part is over {MAX_LOCAL_PART} characters", "invalid_name")
     chosen = (domain or allowed[0]).strip().lower()

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from tempmail.services import Services
-from tempmail.store import mails
+from tempmail.store import mails, ratelimits
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +36,15 @@ async def delete_expired(
     if deleted:
         log.info("retention: deleted %d mails older than %s", deleted, cutoff)
     return deleted
+
+
+async def purge_rate_limits(services: Services, older_than_seconds: int = 2 * 3600) -> int:
+    """Drop rate-limit windows no limit looks at any more (every limit's window is at most an hour)."""
+    cutoff = int(datetime.now(UTC).timestamp()) - older_than_seconds
+    return await ratelimits.purge(services.db, cutoff)
+
+
+async def run_cron(services: Services) -> None:
+    """Everything the scheduled trigger does."""
+    await delete_expired(services)
+    await purge_rate_limits(services)

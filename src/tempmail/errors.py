@@ -40,3 +40,8 @@ def unauthorized(message: str = "missing or invalid credentials") -> ApiError:
 def not_found(message: str = "not found") -> ApiError:
     """404 for anything that does not exist or is not the caller's to see."""
     return ApiError(404, "not_found", message)
+
+
+def disabled(what: str) -> ApiError:
+    """403 for a feature switched off by configuration."""
+    return ApiError(403, "disabled", f"{what} is disabled on this service")

@@ -62,3 +62,21 @@ class BlobStore(Protocol):
     async def delete(self, keys: Sequence[str]) -> None:
         """Delete the objects; missing keys are not an error."""
         ...
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """An outbound HTTP answer: status and body bytes."""
+
+    status: int
+    body: bytes
+
+
+class HttpClient(Protocol):
+    """Outbound HTTP (Turnstile, mail provider APIs): the Worker's fetch, or urllib locally."""
+
+    async def request(
+        self, method: str, url: str, *, headers: dict[str, str], body: bytes | None = None
+    ) -> HttpResponse:
+        """Send one request; transport failures raise OSError, HTTP errors come back as statuses."""
+        ...

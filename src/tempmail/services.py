@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tempmail.ports import BlobStore, Database
+from tempmail.ports import BlobStore, Database, HttpClient
 from tempmail.settings import Settings
 
 
@@ -15,3 +15,4 @@ class Services:
     settings: Settings
     db: Database
     blobs: BlobStore
+    http: HttpClient | None = None  # outbound HTTP; None where nothing needs it (tests)

@@ -119,6 +119,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_MESSAGE_SIZE", 25 * MIB, "Largest inbound message accepted, in bytes (Email Routing's maximum is 25 MiB).", as_int(1)),
     Setting("MAIL_RETENTION_DAYS", 0, "Mail older than this many days is deleted by the cron; 0 keeps mail forever.", as_int(0)),
     Setting("PASSWORD_HASH_ITERATIONS", 100_000, "PBKDF2-SHA256 iterations for stored passwords.", as_int(1000)),
+    Setting("ENABLE_USER_CREATE_EMAIL", True, "Allow `POST /api/new_address` (admins can always create addresses).", as_bool),
+    Setting("DISABLE_ANONYMOUS_USER_CREATE_EMAIL", False, "Only logged-in users (`x-user-token`) may create addresses; each is bound to its creator.", as_bool),
+    Setting("ENABLE_USER_DELETE_EMAIL", True, "Allow an address to delete its own mails (`DELETE /api/mails/{id}`).", as_bool),
+    Setting("ENABLE_ADDRESS_PASSWORD", True, "Allow logging in to an address with its password (`POST /api/address_login`).", as_bool),
+    Setting("ENABLE_USER_REGISTER", True, "Allow `POST /user_api/register`; admins can always create users.", as_bool),
+    Setting("NEW_ADDRESS_LIMIT_PER_HOUR", 30, "Addresses one client IP may create per hour; 0 means no limit.", as_int(0)),
+    Setting("AUTH_FAILURE_LIMIT", 10, "Failed admin or login attempts one IP may make per 15 minutes before 429.", as_int(1)),
+    Setting("CF_TURNSTILE_SITE_KEY", "", "Cloudflare Turnstile site key, published in `/open_api/settings`."),
+    Setting("CF_TURNSTILE_SECRET_KEY", "", "Turnstile secret; when set, `POST /api/new_address` needs a valid `cf_token`. Secret."),
 )
 # fmt: on
 
@@ -138,6 +147,15 @@ class Settings:
     max_message_size: int
     mail_retention_days: int
     password_hash_iterations: int
+    enable_user_create_email: bool
+    disable_anonymous_user_create_email: bool
+    enable_user_delete_email: bool
+    enable_address_password: bool
+    enable_user_register: bool
+    new_address_limit_per_hour: int
+    auth_failure_limit: int
+    cf_turnstile_site_key: str
+    cf_turnstile_secret_key: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, Any]) -> Settings:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tempmail.inbound import Rejected, deliver
-from tempmail.ports import Row, RunResult, Statement
+from tempmail.ports import HttpResponse, Row, RunResult, Statement
 from tempmail.services import Services
 from tempmail.settings import SETTINGS, Settings
 
@@ -83,6 +83,21 @@ class R2BlobStore:
         keys = list(keys)
         for start in range(0, len(keys), 1000):
             await self._r2.delete(keys[start : start + 1000])
+
+
+class WorkersHttp:
+    """The outbound HTTP port over the Worker's fetch()."""
+
+    async def request(
+        self, method: str, url: str, *, headers: dict[str, str], body: bytes | None = None
+    ) -> HttpResponse:
+        from workers import fetch  # imported here: the module exists only in the Workers runtime
+
+        try:
+            response = await fetch(url, method=method, headers=headers, body=body)
+        except Exception as exc:  # a JS network error arrives as a JsException
+            raise OSError(f"fetch {url} failed: {exc}") from exc
+        return HttpResponse(status=int(response.status), body=await response.bytes())
 
 
 def settings_from_env(env: Any) -> Settings:

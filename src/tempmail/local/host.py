@@ -12,7 +12,8 @@ import uvicorn
 
 from tempmail.adapters.folder import FolderBlobStore
 from tempmail.adapters.sqlite import SqliteDatabase
-from tempmail.cleanup import delete_expired
+from tempmail.adapters.urllib_http import UrllibHttp
+from tempmail.cleanup import run_cron
 from tempmail.local import config as local_config
 from tempmail.local.smtp_intake import smtp_factory
 from tempmail.services import Services
@@ -28,13 +29,13 @@ def open_services(cfg: local_config.LocalConfig) -> tuple[Services, SqliteDataba
     db = SqliteDatabase(cfg.data_dir / "tempmail.sqlite3")
     db.execute_script(SCHEMA_PATH.read_text(encoding="utf-8"))
     blobs = FolderBlobStore(cfg.data_dir / "blobs")
-    return Services(settings=cfg.settings, db=db, blobs=blobs), db
+    return Services(settings=cfg.settings, db=db, blobs=blobs, http=UrllibHttp()), db
 
 
 async def _cron(services: Services, interval: float) -> None:
     while True:
         try:
-            await delete_expired(services)
+            await run_cron(services)
         except Exception:
             log.exception("retention cron failed; will retry")
         await asyncio.sleep(interval)

@@ -95,10 +95,6 @@ def insert_statements(mail: NewMail) -> list[Statement]:
                 ),
             )
         )
-    if mail.address_id is not None:
-        statements.append(
-            Statement("UPDATE addresses SET mail_count = mail_count + 1 WHERE id = ?", (mail.address_id,))
-        )
     return statements
 
 
@@ -152,6 +148,72 @@ async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]
     return grouped
 
 
+async def list_all(db: Database, limit: int, offset: int) -> list[Row]:
+    """One page of every mail, newest first (admin)."""
+    return await db.all(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)
+    )
+
+
+async def total(db: Database) -> int:
+    """How many mails are stored, from the maintained counter."""
+    row = await db.first("SELECT value AS n FROM counters WHERE name = 'mails'")
+    return int(row["n"]) if row else 0
+
+
+async def list_unowned(db: Database, address: str, limit: int, offset: int) -> list[Row]:
+    """Mail to a recipient that has no address row (admin), newest first."""
+    return await db.all(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address = ? AND address_id IS NULL "
+        "ORDER BY id DESC LIMIT ? OFFSET ?",
+        (address, limit, offset),
+    )
+
+
+async def count_unowned(db: Database, address: str) -> int:
+    """How many mails a recipient without an address row has (an index range, admin only)."""
+    row = await db.first(
+        "SELECT COUNT(*) AS n FROM mails WHERE address = ? AND address_id IS NULL", (address,)
+    )
+    return int(row["n"]) if row else 0
+
+
+async def list_for_user(
+    db: Database, user_id: int, limit: int, offset: int, address_id: int | None = None
+) -> list[Row]:
+    """Mail of the addresses bound to a user (optionally one of them), newest first."""
+    if address_id is not None:
+        return await db.all(
+            f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? AND address_id IN "
+            "(SELECT address_id FROM user_addresses WHERE user_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
+            (address_id, user_id, limit, offset),
+        )
+    return await db.all(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id IN "
+        "(SELECT address_id FROM user_addresses WHERE user_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
+        (user_id, limit, offset),
+    )
+
+
+async def get_by_id(db: Database, mail_id: int) -> Row | None:
+    """One mail summary, whoever it belongs to (admin)."""
+    return await db.first(f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ?", (mail_id,))
+
+
+async def blob_rows_for_address(db: Database, address_id: int, after_id: int, limit: int) -> list[Row]:
+    """The next page (by id) of an address's mails, with what is needed to find their blobs."""
+    return await db.all(
+        "SELECT id, blob_key, attachment_count FROM mails WHERE address_id = ? AND id > ? "
+        "ORDER BY id LIMIT ?",
+        (address_id, after_id, limit),
+    )
+
+
+def clear_statements(address_id: int, last_mail_id: int) -> list[Statement]:
+    """Delete an address's mails up to `last_mail_id` (later arrivals stay)."""
+    return [Statement("DELETE FROM mails WHERE address_id = ? AND id <= ?", (address_id, last_mail_id))]
+
+
 async def older_than(db: Database, cutoff: str, limit: int) -> list[Row]:
     """The oldest mails created before `cutoff`, at most `limit` of them."""
     return await db.all(
@@ -162,18 +224,8 @@ async def older_than(db: Database, cutoff: str, limit: int) -> list[Row]:
 
 
 def delete_statements(rows: list[Row]) -> list[Statement]:
-    """Statements that delete these mails (bodies and attachments cascade) and fix counters."""
-    statements = []
-    for row in rows:
-        statements.append(Statement("DELETE FROM mails WHERE id = ?", (row["id"],)))
-        if row["address_id"] is not None:
-            statements.append(
-                Statement(
-                    "UPDATE addresses SET mail_count = MAX(mail_count - 1, 0) WHERE id = ?",
-                    (row["address_id"],),
-                )
-            )
-    return statements
+    """Statements that delete these mails; bodies and attachments cascade, triggers fix counts."""
+    return [Statement("DELETE FROM mails WHERE id = ?", (row["id"],)) for row in rows]
 
 
 def blob_keys(row: Row) -> list[str]:

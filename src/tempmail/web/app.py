@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
-from tempmail.web import addresses, mails, system
+from tempmail.web import addresses, admin, mails, open_api, system, users
 from tempmail.web.context import Resolver
 from tempmail.web.site_gate import SiteGate
 
@@ -53,9 +53,23 @@ async def _on_unexpected(_request: Request, exc: Exception) -> Response:
     return _json_error(500, "internal_error", "internal server error")
 
 
-def create_app(resolve: Resolver, *, local_routes: bool = False) -> Starlette:
-    """Build the app. `local_routes` adds wrangler-dev style helpers that only the local host serves."""
-    routes: list[Route] = [*system.ROUTES, *addresses.ROUTES, *mails.ROUTES]
+def create_app(
+    resolve: Resolver, *, local_routes: bool = False, client_ip_header: str | None = None
+) -> Starlette:
+    """Build the app.
+
+    `local_routes` adds wrangler-dev style helpers that only the local host serves.
+    `client_ip_header` names the header the platform sets to the client's IP (Cloudflare's
+    `cf-connecting-ip`); without it the socket peer is the client.
+    """
+    routes: list[Route] = [
+        *system.ROUTES,
+        *open_api.ROUTES,
+        *addresses.ROUTES,
+        *mails.ROUTES,
+        *users.ROUTES,
+        *admin.ROUTES,
+    ]
     if local_routes:
         routes += system.LOCAL_ROUTES
     app = Starlette(
@@ -69,4 +83,5 @@ def create_app(resolve: Resolver, *, local_routes: bool = False) -> Starlette:
         },
     )
     app.state.resolve = resolve
+    app.state.client_ip_header = client_ip_header
     return app

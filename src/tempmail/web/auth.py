@@ -1,4 +1,4 @@
-"""Who is calling: address tokens checked against the signature and the live address row."""
+"""Who is calling: address tokens, user tokens and admin passwords, each checked against live rows."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from starlette.requests import Request
 
 from tempmail.errors import unauthorized
 from tempmail.ports import Row
-from tempmail.security import InvalidToken, matches_any, read_address_token
+from tempmail.security import InvalidToken, matches_any, read_address_token, read_user_token
 from tempmail.services import Services
-from tempmail.store import addresses
+from tempmail.store import addresses, users
+from tempmail.web import throttle
 
 
 def bearer_token(request: Request) -> str | None:
@@ -38,7 +39,34 @@ async def require_address(request: Request, services: Services) -> Row:
     return await address_from_token(services, bearer_token(request))
 
 
-def require_admin(request: Request, services: Services) -> None:
-    """401 unless `x-admin-auth` is one of ADMIN_PASSWORDS (compared in constant time)."""
-    if not matches_any(request.headers.get("x-admin-auth"), services.settings.admin_passwords):
+async def optional_user(request: Request, services: Services) -> Row | None:
+    """The user of an `x-user-token` header; None without one, 401 when it is bad."""
+    token = request.headers.get("x-user-token", "").strip()
+    if not token:
+        return None
+    try:
+        claims = read_user_token(services.settings.jwt_secret, token)
+    except InvalidToken as exc:
+        raise unauthorized("invalid user token") from exc
+    row = await users.get_by_id(services.db, claims.user_id)
+    if row is None or row["email"] != claims.email:
+        raise unauthorized("the token's user no longer exists")
+    return row
+
+
+async def require_user(request: Request, services: Services) -> Row:
+    """The caller's user account from `x-user-token`."""
+    user = await optional_user(request, services)
+    if user is None:
+        raise unauthorized("a user token is required: x-user-token")
+    return user
+
+
+async def require_admin(request: Request, services: Services) -> None:
+    """401 unless `x-admin-auth` is one of ADMIN_PASSWORDS; 429 after repeated wrong ones."""
+    await throttle.refuse_if_failing(services, request, "admin")
+    presented = request.headers.get("x-admin-auth")
+    if not matches_any(presented, services.settings.admin_passwords):
+        if presented:
+            await throttle.record_failure(services, request, "admin")
         raise unauthorized("admin credentials required: x-admin-auth")

@@ -42,6 +42,22 @@ def optional_str(body: dict[str, Any], key: str, max_length: int = 256) -> str |
     return value
 
 
+def required_str(body: dict[str, Any], key: str, max_length: int = 256) -> str:
+    """A non-empty string field; 400 when missing, empty, of another type or over-long."""
+    value = optional_str(body, key, max_length)
+    if value is None or not value.strip():
+        raise bad_request(f"'{key}' is required", "invalid_field")
+    return value
+
+
+def required_int(body: dict[str, Any], key: str) -> int:
+    """A positive integer field (JSON number, not a bool or a string); 400 otherwise."""
+    value = body.get(key)
+    if type(value) is not int or value < 1:
+        raise bad_request(f"'{key}' must be a positive integer", "invalid_field")
+    return value
+
+
 def query_int(request: Request, name: str, default: int, low: int, high: int | None) -> int:
     """An integer query parameter within [low, high]; 400 when non-numeric or out of range."""
     raw = request.query_params.get(name)

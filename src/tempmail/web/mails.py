@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tempmail.errors import not_found
+from tempmail import mailbox
+from tempmail.errors import disabled, not_found
 from tempmail.ports import Row
 from tempmail.services import Services
 from tempmail.store import mails
@@ -80,19 +81,19 @@ async def _parsed_items(svc: Services, rows: list[Row]) -> list[dict[str, Any]]:
     return [_parsed_item(r, body_rows.get(r["id"]), att_rows.get(r["id"], [])) for r in rows]
 
 
+async def raw_items(svc: Services, rows: list[Row]) -> list[dict[str, Any]]:
+    """Rows as cloudflare_temp_email's raw mail items, their blobs fetched concurrently."""
+    raws = await asyncio.gather(*(_raw_text(svc, row) for row in rows))
+    return [_raw_item(row, raw) for row, raw in zip(rows, raws, strict=True)]
+
+
 async def list_mails(request: Request) -> JSONResponse:
     """`GET /api/mails?limit&offset` -> `{results, count}`, newest first, each with its raw MIME."""
     svc = services(request)
     address = await require_address(request, svc)
     limit, offset = paging(request)
     rows = await mails.list_for_address(svc.db, address["id"], limit, offset)
-    raws = await asyncio.gather(*(_raw_text(svc, row) for row in rows))
-    return JSONResponse(
-        {
-            "results": [_raw_item(row, raw) for row, raw in zip(rows, raws, strict=True)],
-            "count": address["mail_count"],
-        }
-    )
+    return JSONResponse({"results": await raw_items(svc, rows), "count": address["mail_count"]})
 
 
 async def _own_mail(request: Request, svc: Services) -> Row:
@@ -127,9 +128,20 @@ async def get_parsed_mail(request: Request) -> JSONResponse:
     return JSONResponse(item)
 
 
+async def delete_own_mail(request: Request) -> JSONResponse:
+    """`DELETE /api/mails/:id`: one of the caller's mails, when ENABLE_USER_DELETE_EMAIL allows."""
+    svc = services(request)
+    if not svc.settings.enable_user_delete_email:
+        raise disabled("deleting mail")
+    row = await _own_mail(request, svc)
+    await mailbox.delete_mail(svc, row)
+    return JSONResponse({"success": True})
+
+
 ROUTES = [
     Route("/api/mails", list_mails, methods=["GET"]),
     Route("/api/mail/{mail_id}", get_mail, methods=["GET"]),
+    Route("/api/mails/{mail_id}", delete_own_mail, methods=["DELETE"]),
     Route("/api/parsed_mails", list_parsed_mails, methods=["GET"]),
     Route("/api/parsed_mail/{mail_id}", get_parsed_mail, methods=["GET"]),
 ]
