@@ -49,10 +49,10 @@ async def test_prefix_is_applied(services):
     assert response.json()["address"] == "tmpbob@example.com"
 
 
-async def test_taken_name_is_409_and_changes_nothing(client, services):
+async def test_taken_name_is_400_and_changes_nothing(client, services):
     await new_address(client, "carol")
     response = await client.post("/api/new_address", json={"name": "carol"})
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert response.json()["error"]["code"] == "address_exists"
     row = await services.db.first("SELECT COUNT(*) AS n FROM addresses")
     assert row["n"] == 1

@@ -173,7 +173,7 @@ async def test_admin_users_create_list_delete(client):
     dup = await client.post(
         "/admin/users", json={"email": "ann@example.net", "password": "12345678"}, headers=ADMIN
     )
-    assert dup.status_code == 409
+    assert dup.status_code == 400 and dup.json()["error"]["code"] == "user_exists"
     listing = (await client.get("/admin/users", params={"query": "ann"}, headers=ADMIN)).json()
     assert listing["count"] == 1
     assert listing["results"][0]["user_email"] == "ann@example.net"

@@ -48,7 +48,7 @@ async def create_address(
         if row is not None:
             break
     else:
-        raise ApiError(409, "address_exists", "that address already exists")
+        raise ApiError(400, "address_exists", "that address already exists")
     return {
         "jwt": issue_address_token(settings.jwt_secret, address, row["id"]),
         "address": address,

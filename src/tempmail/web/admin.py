@@ -137,7 +137,7 @@ async def create_user(request: Request) -> JSONResponse:
     email, password = credentials(await json_object(request))
     row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
     if row is None:
-        raise ApiError(409, "user_exists", "a user with that email exists")
+        raise ApiError(400, "user_exists", "a user with that email exists")
     return JSONResponse({"success": True, "id": row["id"]})
 
 

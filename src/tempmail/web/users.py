@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tempmail.errors import ApiError, bad_request, disabled, not_found, unauthorized
+from tempmail.errors import ApiError, bad_request, disabled, unauthorized
 from tempmail.ports import Row
 from tempmail.security import (
     hash_password,
@@ -27,6 +27,11 @@ from tempmail.web.mails import raw_items
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 8
+
+
+def not_bound() -> ApiError:
+    """400, as the original answers for an address the user has not bound."""
+    return ApiError(400, "not_bound", "that address is not bound to you")
 
 
 def credentials(body: dict[str, Any]) -> tuple[str, str]:
@@ -58,7 +63,7 @@ async def register(request: Request) -> JSONResponse:
     email, password = credentials(await json_object(request))
     row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
     if row is None:
-        raise ApiError(409, "user_exists", "a user with that email exists")
+        raise ApiError(400, "user_exists", "a user with that email exists")
     return JSONResponse({"success": True, "id": row["id"]})
 
 
@@ -99,7 +104,7 @@ async def bind_address(request: Request) -> JSONResponse:
     address = await require_address(request, svc)
     owner = await users.owner_of(svc.db, address["id"])
     if owner is not None and owner != user["id"]:
-        raise ApiError(409, "address_bound", "that address is bound to another user")
+        raise ApiError(400, "address_bound", "that address is bound to another user")
     await users.bind(svc.db, user["id"], address["id"])
     return JSONResponse({"success": True})
 
@@ -120,7 +125,7 @@ async def unbind_address(request: Request) -> JSONResponse:
     user = await require_user(request, svc)
     address_id = required_int(await json_object(request), "address_id")
     if not await users.unbind(svc.db, user["id"], address_id):
-        raise not_found("that address is not bound to you")
+        raise not_bound()
     return JSONResponse({"success": True})
 
 
@@ -130,7 +135,7 @@ async def bound_address_jwt(request: Request) -> JSONResponse:
     user = await require_user(request, svc)
     address = await users.bound_address(svc.db, user["id"], path_id(request, "address_id"))
     if address is None:
-        raise not_found("that address is not bound to you")
+        raise not_bound()
     return JSONResponse({"jwt": issue_address_token(svc.settings.jwt_secret, address["name"], address["id"])})
 
 
@@ -143,7 +148,7 @@ async def user_mails(request: Request) -> JSONResponse:
     if name:
         bound = await users.bound_address_named(svc.db, user["id"], name)
         if bound is None:
-            raise not_found("that address is not bound to you")
+            raise not_bound()
         rows = await mails.list_for_user(svc.db, user["id"], limit, offset, bound["id"])
         count = bound["mail_count"]
     else:
