@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS mails (
     blob_key TEXT NOT NULL UNIQUE,         -- blob prefix: <blob_key>/raw.eml, <blob_key>/att/<idx>
     address_id INTEGER,                    -- NULL when the recipient had no address (admin-visible only)
     address TEXT NOT NULL,                 -- envelope recipient, lower case, +tag removed
+    domain TEXT NOT NULL DEFAULT '',       -- its domain, for toDomain filters
     source TEXT NOT NULL,                  -- envelope sender
     message_id TEXT,
     subject TEXT NOT NULL DEFAULT '',
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS mails (
     parse_error TEXT,
     metadata TEXT,                         -- JSON, as cloudflare_temp_email's raw_mails.metadata
     is_read INTEGER NOT NULL DEFAULT 0,
+    deleted_at TEXT,                       -- soft delete (mail.td dialect); the cron purges rows and blobs
     created_at TEXT NOT NULL               -- UTC 'YYYY-MM-DD HH:MM:SS', like SQLite datetime()
 );
 CREATE INDEX IF NOT EXISTS mails_by_address ON mails (address_id, id);
@@ -123,7 +125,7 @@ CREATE TRIGGER IF NOT EXISTS mails_counted AFTER INSERT ON mails BEGIN
     UPDATE counters SET value = value + 1 WHERE name = 'mails';
     UPDATE addresses SET mail_count = mail_count + 1 WHERE id = NEW.address_id;
 END;
-CREATE TRIGGER IF NOT EXISTS mails_uncounted AFTER DELETE ON mails BEGIN
+CREATE TRIGGER IF NOT EXISTS mails_uncounted AFTER DELETE ON mails WHEN OLD.deleted_at IS NULL BEGIN
     UPDATE counters SET value = value - 1 WHERE name = 'mails';
     UPDATE addresses SET mail_count = mail_count - 1 WHERE id = OLD.address_id;
 END;
@@ -141,3 +143,32 @@ CREATE TRIGGER IF NOT EXISTS sendbox_uncounted AFTER DELETE ON sendbox BEGIN
     UPDATE counters SET value = value - 1 WHERE name = 'sendbox';
     UPDATE addresses SET send_count = send_count - 1 WHERE id = OLD.address_id;
 END;
+
+-- One index per list filter, each ending in id so "newest first" pages are index walks.
+CREATE INDEX IF NOT EXISTS mails_by_domain ON mails (domain, id);
+CREATE INDEX IF NOT EXISTS mails_by_sender ON mails (from_addr COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS mails_by_attachments ON mails ((attachment_count > 0), id);
+CREATE INDEX IF NOT EXISTS mails_soft_deleted ON mails (deleted_at) WHERE deleted_at IS NOT NULL;
+
+-- A soft-deleted mail leaves the counts and the search index at once; the cron removes the row.
+CREATE TRIGGER IF NOT EXISTS mails_soft_delete AFTER UPDATE OF deleted_at ON mails
+WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE counters SET value = value - 1 WHERE name = 'mails';
+    UPDATE addresses SET mail_count = mail_count - 1 WHERE id = NEW.address_id;
+    DELETE FROM mails_fts WHERE rowid = NEW.id;
+END;
+
+-- Full-text search: rowid = mails.id. Text is stored pre-segmented (CJK characters spaced
+-- apart, see tempmail/fts.py) so unicode61 finds words in scripts without spaces.
+CREATE VIRTUAL TABLE IF NOT EXISTS mails_fts USING fts5 (subject, addresses, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS mails_fts_removed AFTER DELETE ON mails BEGIN
+    DELETE FROM mails_fts WHERE rowid = OLD.id;
+END;
+
+-- Public, expiring, revocable links to one mail. Only a hash of the token is stored.
+CREATE TABLE IF NOT EXISTS share_links (
+    mail_id INTEGER PRIMARY KEY REFERENCES mails (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at INTEGER NOT NULL,           -- unix seconds
+    created_at TEXT NOT NULL
+);

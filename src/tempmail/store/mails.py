@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from tempmail import fts
 from tempmail.mime import ParsedMail
 from tempmail.ports import Database, Row, Statement
+from tempmail.store import now_text
 
 # D1 caps a row at about 2 MB; both bodies share one row, so each gets a bit under half.
 BODY_BYTES_MAX = 900_000
 
 SUMMARY_COLUMNS = (
-    "id, blob_key, address_id, address, source, message_id, subject, from_addr, from_name, "
+    "id, blob_key, address_id, address, domain, source, message_id, subject, from_addr, from_name, "
     "to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, attachment_count, "
     "parse_status, parse_error, metadata, is_read, created_at"
 )
@@ -49,14 +51,15 @@ def insert_statements(mail: NewMail) -> list[Statement]:
     this_mail = "(SELECT id FROM mails WHERE blob_key = ?)"
     statements = [
         Statement(
-            "INSERT INTO mails (blob_key, address_id, address, source, message_id, subject, "
+            "INSERT INTO mails (blob_key, address_id, address, domain, source, message_id, subject, "
             "from_addr, from_name, to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, "
             "attachment_count, parse_status, parse_error, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mail.blob_key,
                 mail.address_id,
                 mail.address,
+                mail.address.rpartition("@")[2],
                 mail.source,
                 parsed.message_id,
                 parsed.subject,
@@ -77,6 +80,10 @@ def insert_statements(mail: NewMail) -> list[Statement]:
         Statement(
             f"INSERT INTO mail_bodies (mail_id, text, html, truncated) VALUES ({this_mail}, ?, ?, ?)",
             (mail.blob_key, text, html, int(text_cut or html_cut)),
+        ),
+        Statement(
+            f"INSERT INTO mails_fts (rowid, subject, addresses, body) VALUES ({this_mail}, ?, ?, ?)",
+            (mail.blob_key, *fts.document(parsed, mail.address)),
         ),
     ]
     for index, att in enumerate(parsed.attachments):
@@ -101,7 +108,8 @@ def insert_statements(mail: NewMail) -> list[Statement]:
 async def list_for_address(db: Database, address_id: int, limit: int, offset: int) -> list[Row]:
     """One page of an address's mail summaries, newest first (served by mails_by_address)."""
     return await db.all(
-        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? AND deleted_at IS NULL "
+        "ORDER BY id DESC LIMIT ? OFFSET ?",
         (address_id, limit, offset),
     )
 
@@ -115,7 +123,7 @@ async def count_for_address(db: Database, address_id: int) -> int:
 async def get_for_address(db: Database, address_id: int, mail_id: int) -> Row | None:
     """One mail summary, only when it belongs to the address."""
     return await db.first(
-        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ? AND address_id = ?",
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ? AND address_id = ? AND deleted_at IS NULL",
         (mail_id, address_id),
     )
 
@@ -151,7 +159,8 @@ async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]
 async def list_all(db: Database, limit: int, offset: int) -> list[Row]:
     """One page of every mail, newest first (admin)."""
     return await db.all(
-        f"SELECT {SUMMARY_COLUMNS} FROM mails ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE deleted_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
     )
 
 
@@ -165,7 +174,7 @@ async def list_unowned(db: Database, address: str, limit: int, offset: int) -> l
     """Mail to a recipient that has no address row (admin), newest first."""
     return await db.all(
         f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address = ? AND address_id IS NULL "
-        "ORDER BY id DESC LIMIT ? OFFSET ?",
+        "AND deleted_at IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
         (address, limit, offset),
     )
 
@@ -173,7 +182,8 @@ async def list_unowned(db: Database, address: str, limit: int, offset: int) -> l
 async def count_unowned(db: Database, address: str) -> int:
     """How many mails a recipient without an address row has (an index range, admin only)."""
     row = await db.first(
-        "SELECT COUNT(*) AS n FROM mails WHERE address = ? AND address_id IS NULL", (address,)
+        "SELECT COUNT(*) AS n FROM mails WHERE address = ? AND address_id IS NULL AND deleted_at IS NULL",
+        (address,),
     )
     return int(row["n"]) if row else 0
 
@@ -184,12 +194,13 @@ async def list_for_user(
     """Mail of the addresses bound to a user (optionally one of them), newest first."""
     if address_id is not None:
         return await db.all(
-            f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? AND address_id IN "
-            "(SELECT address_id FROM user_addresses WHERE user_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
+            f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id = ? AND deleted_at IS NULL "
+            "AND address_id IN (SELECT address_id FROM user_addresses WHERE user_id = ?) "
+            "ORDER BY id DESC LIMIT ? OFFSET ?",
             (address_id, user_id, limit, offset),
         )
     return await db.all(
-        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE address_id IN "
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE deleted_at IS NULL AND address_id IN "
         "(SELECT address_id FROM user_addresses WHERE user_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?",
         (user_id, limit, offset),
     )
@@ -197,7 +208,9 @@ async def list_for_user(
 
 async def get_by_id(db: Database, mail_id: int) -> Row | None:
     """One mail summary, whoever it belongs to (admin)."""
-    return await db.first(f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ?", (mail_id,))
+    return await db.first(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id = ? AND deleted_at IS NULL", (mail_id,)
+    )
 
 
 async def blob_rows_for_address(db: Database, address_id: int, after_id: int, limit: int) -> list[Row]:
@@ -212,6 +225,42 @@ async def blob_rows_for_address(db: Database, address_id: int, after_id: int, li
 def clear_statements(address_id: int, last_mail_id: int) -> list[Statement]:
     """Delete an address's mails up to `last_mail_id` (later arrivals stay)."""
     return [Statement("DELETE FROM mails WHERE address_id = ? AND id <= ?", (address_id, last_mail_id))]
+
+
+async def mark_read(db: Database, address_id: int, mail_ids: list[int] | None) -> int:
+    """Mark the address's given mails (all when None) read; return how many changed."""
+    if mail_ids is None:
+        result = await db.run(
+            "UPDATE mails SET is_read = 1 WHERE address_id = ? AND is_read = 0 AND deleted_at IS NULL",
+            (address_id,),
+        )
+        return result.changes
+    if not mail_ids:
+        return 0
+    marks = ", ".join("?" * len(mail_ids))
+    result = await db.run(
+        f"UPDATE mails SET is_read = 1 WHERE address_id = ? AND is_read = 0 AND deleted_at IS NULL "
+        f"AND id IN ({marks})",
+        (address_id, *mail_ids),
+    )
+    return result.changes
+
+
+async def soft_delete(db: Database, address_id: int, mail_id: int) -> bool:
+    """Hide one of the address's mails now (triggers fix counts and the index); the cron purges it."""
+    result = await db.run(
+        "UPDATE mails SET deleted_at = ? WHERE id = ? AND address_id = ? AND deleted_at IS NULL",
+        (now_text(), mail_id, address_id),
+    )
+    return result.changes > 0
+
+
+async def soft_deleted(db: Database, limit: int) -> list[Row]:
+    """Soft-deleted mails waiting for the cron to remove their rows and blobs."""
+    return await db.all(
+        "SELECT id, blob_key, address_id, attachment_count FROM mails WHERE deleted_at IS NOT NULL LIMIT ?",
+        (limit,),
+    )
 
 
 async def older_than(db: Database, cutoff: str, limit: int) -> list[Row]:
