@@ -180,3 +180,18 @@ async def test_admin_users_create_list_delete(client):
     assert listing["results"][0]["address_count"] == 0
     assert (await client.delete(f"/admin/users/{user_id}", headers=ADMIN)).json() == {"success": True}
     assert (await client.delete(f"/admin/users/{user_id}", headers=ADMIN)).status_code == 404
+
+
+async def test_admin_keyword_search(client):
+    a, b = await new_address(client, "kwa"), await new_address(client, "kwb")
+    hit_a = await push(client, message("quarterly report"), a["address"])
+    hit_b = await push(client, message("report card"), b["address"])
+    await push(client, message("other things"), b["address"])
+    found = (await client.get("/admin/mails", params={"keyword": "report"}, headers=ADMIN)).json()
+    assert found["count"] == 2 and [m["id"] for m in found["results"]] == [hit_b, hit_a]
+    narrowed = (
+        await client.get("/admin/mails", params={"keyword": "report", "address": b["address"]}, headers=ADMIN)
+    ).json()
+    assert narrowed["count"] == 1 and narrowed["results"][0]["id"] == hit_b
+    bad = await client.get("/admin/mails", params={"keyword": "(*)"}, headers=ADMIN)
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_query"

@@ -44,7 +44,21 @@ async def purge_rate_limits(services: Services, older_than_seconds: int = 2 * 36
     return await ratelimits.purge(services.db, cutoff)
 
 
+async def purge_soft_deleted(services: Services, batch_size: int = 100, max_batches: int = 20) -> int:
+    """Remove rows and blobs of mail already hidden by a soft delete."""
+    purged = 0
+    for _ in range(max_batches):
+        rows = await mails.soft_deleted(services.db, batch_size)
+        if not rows:
+            break
+        await services.db.batch(mails.delete_statements(rows))
+        await services.blobs.delete([key for row in rows for key in mails.blob_keys(row)])
+        purged += len(rows)
+    return purged
+
+
 async def run_cron(services: Services) -> None:
     """Everything the scheduled trigger does."""
     await delete_expired(services)
+    await purge_soft_deleted(services)
     await purge_rate_limits(services)

@@ -127,6 +127,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NEW_ADDRESS_LIMIT_PER_HOUR", 30, "Addresses one client IP may create per hour; 0 means no limit.", as_int(0)),
     Setting("AUTH_FAILURE_LIMIT", 10, "Failed admin or login attempts one IP may make per 15 minutes before 429.", as_int(1)),
     Setting("CF_TURNSTILE_SITE_KEY", "", "Cloudflare Turnstile site key, published in `/open_api/settings`."),
+    Setting("SHARE_LINK_TTL_HOURS", 24, "Default lifetime of a mail share link (`ttlHours` may ask for 1 to 720).", as_int(1)),
     Setting("CF_TURNSTILE_SECRET_KEY", "", "Turnstile secret; when set, `POST /api/new_address` needs a valid `cf_token`. Secret."),
 )
 # fmt: on
@@ -155,6 +156,7 @@ class Settings:
     new_address_limit_per_hour: int
     auth_failure_limit: int
     cf_turnstile_site_key: str
+    share_link_ttl_hours: int
     cf_turnstile_secret_key: str
 
     @classmethod

@@ -156,6 +156,15 @@ async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]
     return grouped
 
 
+async def attachment(db: Database, mail_id: int, index: int) -> Row | None:
+    """One attachment's metadata by its index within the mail."""
+    return await db.first(
+        "SELECT mail_id, idx, filename, mime_type, size, content_id, disposition, stored "
+        "FROM attachments WHERE mail_id = ? AND idx = ?",
+        (mail_id, index),
+    )
+
+
 async def list_all(db: Database, limit: int, offset: int) -> list[Row]:
     """One page of every mail, newest first (admin)."""
     return await db.all(

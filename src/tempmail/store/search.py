@@ -88,11 +88,15 @@ async def page_with_offset(db: Database, flt: MailFilter, limit: int, offset: in
     )
 
 
-async def count_matches(db: Database, match: str) -> int:
-    """How many live mails a full-text query matches (admin keyword counts)."""
-    row = await db.first(
-        "SELECT COUNT(*) AS n FROM mails_fts f JOIN mails m ON m.id = f.rowid "
-        "WHERE mails_fts MATCH ? AND m.deleted_at IS NULL",
-        (match,),
-    )
+async def count(db: Database, flt: MailFilter) -> int:
+    """How many live mails match (admin keyword search; proportional to the matches, not the store)."""
+    clauses, params = _where(flt, None)
+    if flt.match is None:
+        row = await db.first(f"SELECT COUNT(*) AS n FROM mails m WHERE {' AND '.join(clauses)}", params)
+    else:
+        row = await db.first(
+            f"SELECT COUNT(*) AS n FROM mails_fts f JOIN mails m ON m.id = f.rowid "
+            f"WHERE mails_fts MATCH ? AND {' AND '.join(clauses)}",
+            (flt.match, *params),
+        )
     return int(row["n"]) if row else 0

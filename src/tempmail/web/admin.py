@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tempmail import mailbox
+from tempmail import fts, mailbox
 from tempmail.errors import ApiError, bad_request, not_found
 from tempmail.security import hash_password
 from tempmail.services import Services
-from tempmail.store import addresses, counters, mails, users
+from tempmail.store import addresses, counters, mails, search, users
 from tempmail.web.addresses import address_view, create_address
 from tempmail.web.auth import require_admin
 from tempmail.web.context import services
@@ -89,11 +89,16 @@ async def clear_sent_items(request: Request) -> JSONResponse:
 
 
 async def list_mails(request: Request) -> JSONResponse:
-    """`GET /admin/mails?limit&offset&address`: all mail, or one recipient's, newest first."""
+    """`GET /admin/mails?limit&offset&address&keyword`: all mail, one recipient's, or a full-text search."""
     svc = await _admin(request)
     limit, offset = paging(request)
     recipient = _query(request, "address")
-    if recipient is None:
+    keyword = _query(request, "keyword")
+    if keyword is not None:
+        flt = search.MailFilter(to=recipient, match=fts.match_expression(keyword))
+        rows = await search.page_with_offset(svc.db, flt, limit, offset)
+        count = await search.count(svc.db, flt)
+    elif recipient is None:
         rows, count = await mails.list_all(svc.db, limit, offset), await mails.total(svc.db)
     else:
         recipient = recipient.lower()

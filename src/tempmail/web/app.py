@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
-from tempmail.web import addresses, admin, mails, open_api, system, users
+from tempmail.web import addresses, admin, donemail, mails, mailtd, open_api, share, system, users
 from tempmail.web.context import Resolver
 from tempmail.web.site_gate import SiteGate
 
@@ -67,6 +67,9 @@ def create_app(
         *open_api.ROUTES,
         *addresses.ROUTES,
         *mails.ROUTES,
+        *donemail.ROUTES,
+        *share.ROUTES,
+        *mailtd.ROUTES,
         *users.ROUTES,
         *admin.ROUTES,
     ]

@@ -15,6 +15,7 @@ from tempmail.errors import disabled, not_found
 from tempmail.ports import Row
 from tempmail.services import Services
 from tempmail.store import mails
+from tempmail.web import donemail
 from tempmail.web.auth import require_address
 from tempmail.web.context import services
 from tempmail.web.inputs import paging, path_id
@@ -70,6 +71,7 @@ def _parsed_item(row: Row, body: Row | None, atts: list[Row]) -> dict[str, Any]:
             for a in atts
         ],
         "parse_status": row["parse_status"],
+        "is_read": bool(row["is_read"]),
         "created_at": row["created_at"],
     }
 
@@ -88,7 +90,12 @@ async def raw_items(svc: Services, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 async def list_mails(request: Request) -> JSONResponse:
-    """`GET /api/mails?limit&offset` -> `{results, count}`, newest first, each with its raw MIME."""
+    """`GET /api/mails?limit&offset` -> `{results, count}`, newest first, each with its raw MIME.
+
+    With an `X-Admin-Key` header the same path speaks the DoneMail dialect instead.
+    """
+    if donemail.wants_donemail(request):
+        return await donemail.list_mails(request)
     svc = services(request)
     address = await require_address(request, svc)
     limit, offset = paging(request)

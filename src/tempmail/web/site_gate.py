@@ -9,8 +9,9 @@ from tempmail.errors import error_body
 from tempmail.security import matches_any
 from tempmail.settings import ConfigError
 
-# Public on purpose: health probes, public settings, and the local host's delivery route.
-OPEN_PREFIXES = ("/open_api/", "/health_check", "/cdn-cgi/")
+# Public on purpose: health probes, public settings, share links (their token is the
+# credential), and the local host's delivery route.
+OPEN_PREFIXES = ("/open_api/", "/health_check", "/mail/", "/cdn-cgi/")
 
 
 class SiteGate:
