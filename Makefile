@@ -30,3 +30,4 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/worker_import.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/read_scale.py

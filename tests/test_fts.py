@@ -27,7 +27,8 @@ def test_document_indexes_html_text_but_not_markup():
         ("two words", '"two"* AND "words"*'),
         ('say "hi"', '"say"* AND """hi"""*'),
         ("NEAR(a b)", '"NEAR(a"* AND "b)"*'),
-        ("你好", '"你 好"*'),
+        ("你好", '"你 好"'),
+        ("你好abc", '"你 好 abc"*'),
     ],
 )
 def test_terms_are_quoted_prefix_phrases(text, expected):

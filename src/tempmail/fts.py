@@ -7,7 +7,7 @@ CJK search term becomes a phrase of consecutive characters, which finds it anywh
 
 Queries are built here, never passed through: each user term is quoted (FTS syntax such as
 `"`, `*`, `NEAR`, `OR` and parentheses is taken literally), made a prefix match, and terms
-are ANDed.
+are ANDed. Prefixes of 3 to 8 characters are answered from FTS5 prefix indexes (schema.sql).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def document(parsed: ParsedMail, recipient: str) -> tuple[str, str, str]:
 def _phrase(term: str) -> str:
     tokens = segment(term).split()
     quoted = " ".join(tokens).replace('"', '""')
-    return f'"{quoted}"*'
+    # A CJK character is a whole token already: a prefix on it would only add cost.
+    return f'"{quoted}"' if _CJK.fullmatch(tokens[-1]) else f'"{quoted}"*'
 
 
 def match_expression(text: str, column: str | None = None) -> str:
