@@ -119,6 +119,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_MESSAGE_SIZE", 25 * MIB, "Largest inbound message accepted, in bytes (Email Routing's maximum is 25 MiB).", as_int(1)),
     Setting("MAIL_RETENTION_DAYS", 0, "Mail older than this many days is deleted by the cron; 0 keeps mail forever.", as_int(0)),
     Setting("PASSWORD_HASH_ITERATIONS", 100_000, "PBKDF2-SHA256 iterations for stored passwords.", as_int(1000)),
+    Setting("REJECT_UNKNOWN_RECIPIENT", False, "Refuse mail for addresses that do not exist (Email Routing reject / SMTP 550) instead of keeping it for the admin.", as_bool),
+    Setting("BLACK_LIST", (), "Sender blocklist: mail whose envelope sender contains one of these (any case) is refused. The admin can add more at `/admin/sender_blocklist`.", as_list),
+    Setting("FORWARD_ADDRESS_LIST", (), "Every stored message is also forwarded to these addresses (on Cloudflare they must be verified Email Routing destinations).", as_list),
+    Setting("ENABLE_AUTO_REPLY", False, "Lets each address set an auto-reply (`/api/auto_reply`) that answers incoming mail.", as_bool),
 )
 # fmt: on
 
@@ -138,6 +142,10 @@ class Settings:
     max_message_size: int
     mail_retention_days: int
     password_hash_iterations: int
+    reject_unknown_recipient: bool
+    black_list: tuple[str, ...]
+    forward_address_list: tuple[str, ...]
+    enable_auto_reply: bool
 
     @classmethod
     def from_env(cls, env: Mapping[str, Any]) -> Settings:

@@ -41,6 +41,20 @@ class FolderBlobStore:
         except FileNotFoundError:
             return None
 
+    async def get_range(self, key: str, offset: int, length: int) -> bytes | None:
+        try:
+            with self._path(key).open("rb") as source:
+                source.seek(offset)
+                return source.read(length)
+        except FileNotFoundError:
+            return None
+
+    async def size(self, key: str) -> int | None:
+        try:
+            return self._path(key).stat().st_size
+        except FileNotFoundError:
+            return None
+
     async def delete(self, keys: Sequence[str]) -> None:
         for key in keys:
             path = self._path(key)

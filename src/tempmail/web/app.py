@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
-from tempmail.web import addresses, mails, system
+from tempmail.web import addresses, downloads, inbound_rules, mails, system
 from tempmail.web.context import Resolver
 from tempmail.web.site_gate import SiteGate
 
@@ -56,6 +56,7 @@ async def _on_unexpected(_request: Request, exc: Exception) -> Response:
 def create_app(resolve: Resolver, *, local_routes: bool = False) -> Starlette:
     """Build the app. `local_routes` adds wrangler-dev style helpers that only the local host serves."""
     routes: list[Route] = [*system.ROUTES, *addresses.ROUTES, *mails.ROUTES]
+    routes += [*downloads.ROUTES, *inbound_rules.ROUTES]
     if local_routes:
         routes += system.LOCAL_ROUTES
     app = Starlette(
