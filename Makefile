@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dev test lint bench install clean
+.PHONY: dev test lint bench install clean reparse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ install: $(STAMP)
 
 dev: $(STAMP)
 	$(BIN)/python -m tempmail.local
+
+# Re-parse every stored message of the local data folder (after a parser improvement).
+reparse: $(STAMP)
+	$(BIN)/python -m tempmail.local reparse
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -45,6 +45,26 @@ _SUPERSETS = {
 }
 _SINGLE_BYTE = {"cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "iso8859-15", "iso8859-2"}
 GUESS_SAMPLE_BYTES = 64 * 1024
+# What undeclared mail is really written in; limiting the detector to these keeps it from
+# "finding" UTF-16 or an exotic code page in a short Windows-1252 snippet.
+MAIL_CODECS = [
+    "cp1252",
+    "gb18030",
+    "big5",
+    "cp932",
+    "euc_jp",
+    "cp949",
+    "koi8_r",
+    "cp1251",
+    "cp1250",
+    "iso8859_7",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp874",
+    "cp1257",
+    "cp1258",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +103,23 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     guessed = guess_codec(data)
     if guessed is not None:
         try:
-            return data.decode(guessed)
+            return _japanese_not_korean(data, data.decode(guessed), guessed)
         except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("cp1252", "replace")
+
+
+def _japanese_not_korean(data: bytes, text: str, codec: str) -> str:
+    """EUC-JP read as EUC-KR turns kana into Hangul compatibility jamo, rare in real Korean."""
+    if codec != "cp949":
+        return text
+    jamo = sum(1 for ch in text if "\u3130" <= ch <= "\u318f")
+    if jamo * 10 < len(text):
+        return text
+    try:
+        return data.decode("euc_jp")
+    except UnicodeDecodeError:
+        return text
 
 
 def guess_codec(data: bytes) -> str | None:
@@ -94,7 +127,7 @@ def guess_codec(data: bytes) -> str | None:
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data[:GUESS_SAMPLE_BYTES]).best()
+        best = from_bytes(data[:GUESS_SAMPLE_BYTES], cp_isolation=MAIL_CODECS).best()
     except Exception:  # a detector crash must not cost us the body
         log.exception("charset detection failed")
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+from datetime import UTC
 from email.message import EmailMessage, Message
 
 from tempmail.mime import headers as hdr
@@ -22,7 +23,7 @@ FALLBACK_MAX_BYTES = 4 * 1024 * 1024
 def parse(raw: bytes, error: str | None) -> ParsedMail:
     """Parse with `email.message_from_bytes`; raises when that fails too."""
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    senders = hdr.addresses(_get(msg, "from"))
+    senders = _addresses(msg, "from")
     from_name, from_addr = senders[0] if senders else ("", "")
     texts: list[str] = []
     htmls: list[str] = []
@@ -57,10 +58,10 @@ def parse(raw: bytes, error: str | None) -> ParsedMail:
         subject=hdr.text(_get(msg, "subject")),
         from_addr=from_addr,
         from_name=from_name,
-        to=tuple(a for _n, a in hdr.addresses(_get(msg, "to"))),
-        cc=tuple(a for _n, a in hdr.addresses(_get(msg, "cc"))),
-        reply_to=tuple(a for _n, a in hdr.addresses(_get(msg, "reply-to"))),
-        date=hdr.date_iso(_get(msg, "date")),
+        to=tuple(a for _n, a in _addresses(msg, "to")),
+        cc=tuple(a for _n, a in _addresses(msg, "cc")),
+        reply_to=tuple(a for _n, a in _addresses(msg, "reply-to")),
+        date=_date(_get(msg, "date")),
         message_id=hdr.message_id(_get(msg, "message-id")),
         text="\n".join(texts).replace("\x00", ""),
         html="\n".join(htmls).replace("\x00", ""),
@@ -69,6 +70,23 @@ def parse(raw: bytes, error: str | None) -> ParsedMail:
         auto_generated=primary.is_auto_generated(lambda name: _get(msg, name)),
         error=error,
     )
+
+
+def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    # The standard library's own address parser: this path must not depend on mail-parser.
+    values = [hdr.unfold(str(v)) for v in msg.get_all(name, [])]
+    pairs = [(hdr.clean(hdr.decode_words(n)), hdr.clean(a)) for n, a in email.utils.getaddresses(values)]
+    return [(n, a) for n, a in pairs if "@" in a]
+
+
+def _date(value: str | None) -> str | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(hdr.unfold(value or ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _get(msg: Message, name: str) -> str | None:
@@ -101,7 +119,7 @@ def headers_only(raw: bytes, error: str) -> ParsedMail:
     block = raw[: min(ends)] if ends else raw[:65536]
     try:
         msg = email.message_from_bytes(block[: 1024 * 1024], policy=email.policy.compat32)
-        senders = hdr.addresses(_get(msg, "from"))
+        senders = _addresses(msg, "from")
         from_name, from_addr = senders[0] if senders else ("", "")
         return ParsedMail(
             status="unparsed",
