@@ -38,7 +38,8 @@ async def test_broken_boundaries_keep_every_part_that_can_be_found(services):
         b"Subject: broken\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n"
         b"--outer\r\nContent-Type: text/plain\r\n\r\nfirst\r\n"
         b"--outer-not-really\r\nstill the first part\r\n"
-        b"--outer\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n"
+        b"--outer\r\nContent-Type: application/pdf; name=a.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n"
     )  # no close delimiter at all
     mail = await _stored(services, raw)
     assert "first" in mail["text"] and "still the first part" in mail["text"]
@@ -49,7 +50,8 @@ async def test_broken_boundaries_keep_every_part_that_can_be_found(services):
 async def test_declared_boundary_missing_uses_the_one_in_the_body(services):
     raw = (
         b"Content-Type: multipart/alternative; boundary=declared\r\n\r\n--actual\r\n"
-        b"Content-Type: text/plain\r\n\r\nplain part\r\n--actual\r\nContent-Type: text/html\r\n\r\n<b>html</b>\r\n--actual--\r\n"
+        b"Content-Type: text/plain\r\n\r\nplain part\r\n"
+        b"--actual\r\nContent-Type: text/html\r\n\r\n<b>html</b>\r\n--actual--\r\n"
     )
     mail = await _stored(services, raw)
     assert mail["text"].strip() == "plain part" and mail["html"].strip() == "<b>html</b>"
@@ -85,7 +87,7 @@ async def test_bad_base64_is_decoded_leniently(services):
 async def test_wrong_and_unknown_charsets_still_give_readable_text(services):
     raw = (
         b"Subject: =?x-unknown-charset?q?caf=C3=A9?=\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
-        b"--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nutf-8 despite the label: \xc3\xa9t\xc3\xa9\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nutf-8 anyway: \xc3\xa9t\xc3\xa9\r\n"
         b"--b\r\nContent-Type: text/plain; charset=no-such-charset\r\n\r\nna\xc3\xafve\r\n"
         b"--b\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n"
         + "这是一封测试邮件".encode("gbk")
@@ -139,7 +141,8 @@ async def test_a_one_megabyte_header_line_is_stored(services):
 async def test_truncated_and_garbage_mime_headers(services):
     raw = (
         b'Content-Type: multipart/mixed; boundary="b\r\nContent-Transfer-Encoding: x-unknown\r\n\r\n'
-        b"--b\r\nContent-Type: ;;;===\r\nContent-Disposition: attachment; filename*=bad''%ZZ%\r\n\r\ndata\r\n--b--\r\n"
+        b"--b\r\nContent-Type: ;;;===\r\n"
+        b"Content-Disposition: attachment; filename*=bad''%ZZ%\r\n\r\ndata\r\n--b--\r\n"
     )
     await _stored(services, raw)
 
