@@ -147,9 +147,10 @@ def _rfc2231(raw: dict[str, str]) -> dict[str, str]:
 
 # --- addresses and dates --------------------------------------------------------------
 
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
-_SIMPLE_ADDR = re.compile(rf"({_ATEXT}@[A-Za-z0-9.-]+)")
-_SIMPLE_NAMED = re.compile(rf"""(?:"([^"\\=]*)"|([A-Za-z0-9 .'_-]*?))\s*<({_ATEXT}@[A-Za-z0-9.-]+)>""")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM_ADDR = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_SIMPLE_ADDR = re.compile(rf"({_DOT_ATOM_ADDR})")
+_SIMPLE_NAMED = re.compile(rf"""(?:"([^"\\=]*)"|([A-Za-z0-9 '_-]*?))\s*<({_DOT_ATOM_ADDR})>""")
 
 
 def addresses(value: str | None) -> list[tuple[str, str]]:
