@@ -23,7 +23,7 @@ async def _deliver_with_broken_parser(services, monkeypatch, name="own/attachmen
 
 
 async def test_reparse_replaces_rows_and_drops_copies_no_longer_needed(services, monkeypatch, tmp_path):
-    mail_id, raw = await _deliver_with_broken_parser(services, monkeypatch)
+    mail_id, _raw = await _deliver_with_broken_parser(services, monkeypatch)
     row = await mails.get(services.db, mail_id)
     assert await services.blobs.get(mails.attachment_key(row["blob_key"], 0)) is not None
     report = await reparse.reparse(services)
