@@ -108,7 +108,8 @@ def test_decoded_size_without_holding_the_bytes():
 def test_scanner_finds_nested_parts_and_offsets():
     raw = (
         b"Content-Type: multipart/mixed; boundary=a\r\n\r\npreamble\r\n--a\r\n"
-        b"Content-Type: multipart/alternative; boundary=a-inner\r\n\r\n--a-inner\r\n\r\ntext\r\n--a-inner--\r\n"
+        b"Content-Type: multipart/alternative; boundary=a-inner\r\n\r\n"
+        b"--a-inner\r\n\r\ntext\r\n--a-inner--\r\n"
         b"--a\r\nContent-Type: image/gif\r\n\r\nGIF\r\n--a--\r\nepilogue"
     )
     tree = scanner.scan(raw).root
