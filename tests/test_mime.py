@@ -169,3 +169,43 @@ def test_decode_text_never_fails(data, charset, expected):
 def test_html_to_text_skips_scripts_and_styles():
     html = "<style>p{}</style><p>Hi&amp;bye</p><script>x()</script>"
     assert mime.html_to_text(html).strip() == "Hi&bye"
+
+
+def test_undeclared_8bit_header_and_body_use_the_charset_the_message_declares_elsewhere():
+    parsed = parse_fixture("own/cjk_gbk_undeclared.eml")
+    assert (parsed.subject, parsed.from_name, parsed.from_addr) == ("本月报告", "王小明", "wang@example.cn")
+    assert parsed.text.startswith("您好，\n\n附件是本月的报告")
+
+
+def test_every_summary_field_of_a_typical_business_mail():
+    raw = read_fixture("own/invoice_pdf_and_forward.eml")
+    parsed = mime.parse(raw)
+    assert parsed.subject == "Invoice #2025-1107 (Rechnung für Oktober)"
+    assert (parsed.from_name, parsed.from_addr) == ("Billing", "billing@shop.example")
+    assert (parsed.to, parsed.cc, parsed.reply_to) == (
+        ("customer@example.com",),
+        ("accounts@example.com",),
+        ("support@shop.example",),
+    )
+    assert (parsed.date, parsed.message_id) == ("2025-11-07T15:42:10Z", "<inv-20251107@shop.example>")
+    assert parsed.preview.startswith("Dear customer, please find attached your invoice")
+    pdf, forwarded = parsed.attachments
+    assert (pdf.filename, pdf.mime_type, pdf.size) == (
+        "Rechnung Oktober 2025.pdf",
+        "application/pdf",
+        150_016,
+    )
+    assert pdf.read(raw).startswith(b"%PDF-1.4")
+    assert (forwarded.filename, forwarded.mime_type) == ("message.eml", "message/rfc822")
+    assert b"Question about my order" in forwarded.read(raw)
+
+
+def test_newsletter_with_related_images_is_machine_mail_with_cid_images():
+    raw = read_fixture("own/newsletter_related_images.eml")
+    parsed = mime.parse(raw)
+    assert parsed.auto_generated  # List-Id: never auto-replied to
+    assert parsed.text.startswith("Story 0:") and "<h1>Weekly digest</h1>" in parsed.html
+    assert [(a.filename, a.content_id, a.size) for a in parsed.attachments] == [
+        ("logo.png", "logo@digest", 4000),
+        ("photo.jpg", "photo@digest", 30000),
+    ]

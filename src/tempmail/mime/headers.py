@@ -17,14 +17,22 @@ from mailparser.utils import get_addresses
 
 from tempmail.mime.charsets import decode_text
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
+ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 
 
 def header_text(value: bytes) -> str:
-    """Raw header bytes to str: UTF-8 (RFC 6532) when valid, else guessed."""
-    return value.decode("ascii") if value.isascii() else decode_text(value)
+    """Raw header bytes to str: UTF-8 (RFC 6532) when valid; other 8-bit bytes are kept as
+    surrogate escapes until `resolve` knows the message's charset."""
+    return value.decode("ascii") if value.isascii() else value.decode("utf-8", "surrogateescape")
+
+
+def resolve(value: str, hint: str | None) -> str:
+    """Decode the raw 8-bit bytes left in a header value, with the message's charset as a hint."""
+    if value.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    return decode_text(value.encode("utf-8", "surrogateescape"), hint)
 
 
 def unfold(value: str) -> str:
@@ -72,7 +80,7 @@ def decode_words(value: str) -> str:
             out.append(decode_text(b"".join(pending), pending_charset))
             pending.clear()
 
-    for match in _ENCODED_WORD.finditer(value):
+    for match in ENCODED_WORD.finditer(value):
         between = value[last : match.start()]
         charset = match.group(1).split("*", 1)[0].lower()
         if between.strip() or not pending:  # literal text (or the first word): keep it

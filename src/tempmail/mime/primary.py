@@ -50,11 +50,7 @@ def parse(raw: bytes) -> ParsedMail:
 
 
 def _addrs(part: Part, name: str) -> tuple[str, ...]:
-    found: list[str] = []
-    for key, value in part.headers:
-        if key == name:
-            found.extend(addr for _name, addr in hdr.addresses(value))
-    return tuple(found)
+    return tuple(addr for value in part.header_values(name) for _name, addr in hdr.addresses(value))
 
 
 def is_auto_generated(header) -> bool:
@@ -105,7 +101,9 @@ class _Collector:
             for child in part.children:
                 self.walk(child, hidden)
             return
-        filename = hdr.text(params.get("filename") or part.params.get("name"))
+        filename = hdr.text(
+            hdr.resolve(params.get("filename") or part.params.get("name") or "", part.charset_hint)
+        )
         encoding = transfer.normalize(part.header("content-transfer-encoding"))
         if (
             part.content_type in _BODY_TYPES
@@ -137,7 +135,7 @@ class _Collector:
             self.truncated = True
             return
         data = transfer.decode_span(self.raw, part.start, part.end, encoding, limit=limit + 1)
-        decoded, cut = decode_prefix(data, part.params.get("charset"), limit)
+        decoded, cut = decode_prefix(data, part.params.get("charset") or part.charset_hint, limit)
         self._budget -= min(len(data), limit)
         self.truncated = self.truncated or cut
         decoded = decoded.replace("\r\n", "\n").replace("\x00", "")

@@ -30,13 +30,18 @@ class Part:
     content_type: str = "text/plain"
     params: dict[str, str] = field(default_factory=dict)
     children: list[Part] = field(default_factory=list)
+    charset_hint: str | None = None  # the message's charset, for undeclared 8-bit header bytes
 
     def header(self, name: str) -> str | None:
         """The first value of a header (name in lower case), or None."""
         for key, value in self.headers:
             if key == name:
-                return value
+                return hdr.resolve(value, self.charset_hint)
         return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header (name in lower case)."""
+        return [hdr.resolve(value, self.charset_hint) for key, value in self.headers if key == name]
 
     @property
     def is_multipart(self) -> bool:
@@ -201,8 +206,31 @@ def _shown_inline(part: Part) -> bool:
     return encoding in ("", "7bit", "8bit", "binary") and not disposition.startswith("attachment")
 
 
+def _charset_hint(root: Part) -> str | None:
+    """The charset a message declares somewhere: a part's charset, else an encoded word's."""
+    pending = [root]
+    while pending:
+        part = pending.pop(0)
+        charset = part.params.get("charset", "").strip().lower()
+        if charset and charset not in ("us-ascii", "ascii", "utf-8", "utf8"):
+            return charset
+        pending.extend(part.children)
+    for _key, value in root.headers:
+        match = hdr.ENCODED_WORD.search(value)
+        if match and match.group(1).lower() not in ("us-ascii", "utf-8"):
+            return match.group(1).lower()
+    return None
+
+
 def scan(raw: bytes) -> Scan:
     """The MIME tree of a whole message."""
     result = Scan(root=Part(headers=[], start=0, end=0))
     result.root = _entity(raw, 0, len(raw), "text/plain", 0, result)
+    hint = _charset_hint(result.root)
+    if hint:
+        pending = [result.root]
+        while pending:
+            part = pending.pop()
+            part.charset_hint = hint
+            pending.extend(part.children)
     return result
