@@ -31,6 +31,9 @@ test: lint
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
+# Benchmarks (not timed tests). postal-mime, the reference parser, is pinned by bench/postal's lock file.
 bench: $(STAMP)
+	npm ci --prefix bench/postal --no-audit --no-fund --silent
 	$(BIN)/python bench/worker_import.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/memory.py
