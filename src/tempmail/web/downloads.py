@@ -50,6 +50,19 @@ async def decoded(chunks: AsyncIterator[bytes], encoding: str) -> AsyncIterator[
         yield tail
 
 
+def raw_body(svc: Services, mail: Row) -> AsyncIterator[bytes]:
+    """A mail's raw source, streamed."""
+    return blob_chunks(svc.blobs, mails.raw_key(mail["blob_key"]), 0, mail["raw_size"])
+
+
+def attachment_body(svc: Services, mail: Row, att: Row) -> AsyncIterator[bytes]:
+    """An attachment's decoded bytes, streamed: from its decoded copy, or decoded from the raw."""
+    if att["stored"]:
+        return blob_chunks(svc.blobs, mails.attachment_key(mail["blob_key"], att["idx"]), 0, att["size"])
+    raw = blob_chunks(svc.blobs, mails.raw_key(mail["blob_key"]), att["raw_start"], att["raw_end"])
+    return decoded(raw, att["encoding"])
+
+
 def content_disposition(kind: str, filename: str) -> str:
     """`attachment; filename="..."; filename*=UTF-8''...` with a safe ASCII fallback name."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1] or "download"
@@ -69,9 +82,8 @@ async def raw_source(request: Request) -> StreamingResponse:
     """`GET /api/mails/:id/raw`: the message exactly as received, `message/rfc822`."""
     svc = services(request)
     row = await _own_mail(request, svc)
-    key = mails.raw_key(row["blob_key"])
     return StreamingResponse(
-        blob_chunks(svc.blobs, key, 0, row["raw_size"]),
+        raw_body(svc, row),
         media_type="message/rfc822",
         headers={
             "Content-Length": str(row["raw_size"]),
@@ -89,14 +101,8 @@ async def attachment_file(request: Request) -> StreamingResponse:
     att = await mails.attachment(svc.db, row["id"], index) if 0 <= index < 100_000 else None
     if att is None:
         raise not_found("no such attachment")
-    if att["stored"]:
-        key = mails.attachment_key(row["blob_key"], index)
-        body = blob_chunks(svc.blobs, key, 0, att["size"])
-    else:
-        raw = blob_chunks(svc.blobs, mails.raw_key(row["blob_key"]), att["raw_start"], att["raw_end"])
-        body = decoded(raw, att["encoding"])
     return StreamingResponse(
-        body,
+        attachment_body(svc, row, att),
         media_type=att["mime_type"] or "application/octet-stream",
         headers={
             "Content-Length": str(att["size"]),
