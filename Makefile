@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dev test lint bench install clean
+.PHONY: dev test lint bench install clean reparse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 dev: $(STAMP)
 	$(BIN)/python -m tempmail.local
 
+# Re-parse every stored message of the local data folder (after a parser improvement).
+reparse: $(STAMP)
+	$(BIN)/python -m tempmail.local reparse
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -27,7 +31,10 @@ test: lint
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
+# Benchmarks (not timed tests). postal-mime, the reference parser, is pinned by bench/postal's lock file.
 bench: $(STAMP)
+	npm ci --prefix bench/postal --no-audit --no-fund --silent
 	$(BIN)/python bench/worker_import.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/read_scale.py
+	$(BIN)/python bench/memory.py

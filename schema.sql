@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS mails (
     preview TEXT NOT NULL DEFAULT '',
     raw_size INTEGER NOT NULL,
     attachment_count INTEGER NOT NULL DEFAULT 0,
+    attachments_omitted INTEGER NOT NULL DEFAULT 0, -- parts over the listing limit (still in the raw)
     parse_status TEXT NOT NULL,            -- parsed | fallback | unparsed
     parse_error TEXT,
     metadata TEXT,                         -- JSON, as cloudflare_temp_email's raw_mails.metadata
@@ -56,7 +57,10 @@ CREATE TABLE IF NOT EXISTS attachments (
     size INTEGER NOT NULL,
     content_id TEXT,
     disposition TEXT NOT NULL,             -- attachment | inline
-    stored INTEGER NOT NULL DEFAULT 1,     -- 1: decoded copy at <blob_key>/att/<idx>
+    stored INTEGER NOT NULL DEFAULT 1,     -- 1: decoded copy at <blob_key>/att/<idx>; 0: read from the raw
+    raw_start INTEGER,                     -- when not stored: the encoded bytes are raw.eml[raw_start:raw_end]
+    raw_end INTEGER,
+    encoding TEXT NOT NULL DEFAULT 'identity', -- base64 | quoted-printable | identity, of that span
     PRIMARY KEY (mail_id, idx)
 );
 
@@ -176,4 +180,21 @@ CREATE TABLE IF NOT EXISTS share_links (
     token_hash TEXT NOT NULL UNIQUE,
     expires_at INTEGER NOT NULL,           -- unix seconds
     created_at TEXT NOT NULL
+);
+
+-- Admin-editable sender blocklist (BLACK_LIST is the fixed one): a sender containing a pattern is refused.
+CREATE TABLE IF NOT EXISTS sender_blocklist (
+    pattern TEXT PRIMARY KEY,              -- lower case
+    created_at TEXT NOT NULL
+);
+
+-- Per-address auto-reply (cloudflare_temp_email's auto_reply_mails), used when ENABLE_AUTO_REPLY is set.
+CREATE TABLE IF NOT EXISTS auto_replies (
+    address_id INTEGER PRIMARY KEY REFERENCES addresses (id) ON DELETE CASCADE,
+    name TEXT NOT NULL DEFAULT '',         -- display name of the reply's From
+    source_prefix TEXT NOT NULL DEFAULT '',-- reply only to senders starting with this (empty: all)
+    subject TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
 );

@@ -11,6 +11,14 @@ from tempmail.web.app import create_app
 app = create_app(lambda scope: services_from_env(scope["env"]), client_ip_header="cf-connecting-ip")
 
 
+async def _email_message(sender, recipient, raw):
+    """A `cloudflare:email` EmailMessage (what `message.reply()` takes) for an auto-reply."""
+    from pyodide.code import run_js
+
+    module = await run_js("import('cloudflare:email')")
+    return module.EmailMessage.new(sender, recipient, raw.decode("utf-8", "replace"))
+
+
 class Default(WorkerEntrypoint):
     """Routes the three event types this Worker handles to the platform-independent core."""
 
@@ -18,7 +26,7 @@ class Default(WorkerEntrypoint):
         return await asgi.fetch(app, request.js_object, self.env, self.ctx)
 
     async def email(self, message, *_args):
-        await handle_email(services_from_env(self.env), message)
+        await handle_email(services_from_env(self.env), message, _email_message)
 
     async def scheduled(self, controller, *_args):
         await run_cron(services_from_env(self.env))

@@ -1,15 +1,18 @@
 """The Workers adapter against faithful fakes of the SDK-wrapped D1, R2 and email objects."""
 
+import email
+
 import httpx
 import pytest
 
 from tempmail.adapters import workers
 from tempmail.cleanup import delete_expired
 from tempmail.ports import Statement
-from tempmail.store import mails
+from tempmail.store import addresses, mails
+from tempmail.store import policy as policy_store
 from tempmail.web.app import create_app
 from tests.conftest import FIXTURES, SCHEMA, TEST_ENV
-from tests.workers_fakes import D1Error, FakeD1, FakeEmailMessage, FakeEnv, FakeR2, JsArray
+from tests.workers_fakes import D1Error, FakeD1, FakeEmailMessage, FakeEnv, FakeR2, JsArray, make_fake_email
 
 
 @pytest.fixture
@@ -156,3 +159,87 @@ async def test_retention_deletes_rows_and_objects_together(env):
     assert await delete_expired(keeping, now=later) == 1
     assert env.BLOBS.objects == {}
     assert (await env.DB.prepare("SELECT COUNT(*) AS n FROM mail_bodies").first())["n"] == 0
+
+
+async def test_r2_ranged_get_and_size(env):
+    blobs = workers.R2BlobStore(env.BLOBS)
+    await blobs.put("k", bytes(range(200)), "application/octet-stream")
+    assert await blobs.get_range("k", 10, 5) == bytes(range(10, 15))
+    assert await blobs.get_range("k", 195, 100) == bytes(range(195, 200))
+    assert await blobs.size("k") == 200
+    assert await blobs.get_range("nope", 0, 1) is None
+    assert await blobs.size("nope") is None
+
+
+def _rules_env(env, **values):
+    for name, value in values.items():
+        setattr(env, name, value)
+    return workers.services_from_env(env)
+
+
+async def test_forward_and_auto_reply_use_the_message_methods(env):
+    services = _rules_env(env, FORWARD_ADDRESS_LIST='["me@verified.example"]', ENABLE_AUTO_REPLY="true")
+    owner = await addresses.create(services.db, "box@example.com", None)
+    await policy_store.save_auto_reply(
+        services.db,
+        owner["id"],
+        name="Box",
+        source_prefix="",
+        subject="Away",
+        message="Back soon",
+        enabled=True,
+    )
+    raw = b"From: a@b.c\r\nMessage-ID: <m1@b.c>\r\nSubject: hi\r\n\r\nhello\r\n"
+    message = FakeEmailMessage("a@b.c", "box@example.com", raw)
+    await workers.handle_email(services, message, make_fake_email)
+    assert message.forwarded == ["me@verified.example"]
+    (reply,) = message.replies
+    assert (reply.sender, reply.recipient) == ("box@example.com", "a@b.c")
+    parsed = email.message_from_bytes(reply.raw)
+    assert parsed["In-Reply-To"] == "<m1@b.c>" and parsed["Auto-Submitted"] == "auto-replied"
+    assert parsed["Subject"] == "Away" and "Back soon" in parsed.get_payload()
+
+
+async def test_a_failing_forward_never_fails_the_stored_message(env):
+    services = _rules_env(env, FORWARD_ADDRESS_LIST='["unverified@x.example", "ok@x.example"]')
+    message = FakeEmailMessage("a@b.c", "box@example.com", b"Subject: x\r\n\r\nx")
+    message.verified_destinations = {"ok@x.example"}
+    await workers.handle_email(services, message)
+    assert message.rejected is None
+    assert message.forwarded == ["ok@x.example"]  # the next destination is still tried
+    assert (await env.DB.prepare("SELECT COUNT(*) AS n FROM mails").first())["n"] == 1
+
+
+async def test_blocked_sender_is_rejected_before_the_stream_is_read(env):
+    services = _rules_env(env, BLACK_LIST="spam.example")
+    message = FakeEmailMessage("Bob@SPAM.example", "box@example.com", b"Subject: x\r\n\r\nx")
+    await workers.handle_email(services, message)
+    assert message.rejected == "5.7.1 sender is blocked here"
+    assert message.raw.reader.reads == 0
+    assert env.BLOBS.objects == {}
+
+
+async def test_unknown_recipient_rejected_when_configured(env):
+    services = _rules_env(env, REJECT_UNKNOWN_RECIPIENT="true")
+    message = FakeEmailMessage("a@b.c", "nobody@example.com", b"Subject: x\r\n\r\nx")
+    await workers.handle_email(services, message)
+    assert message.rejected == "5.1.1 no such mailbox: nobody@example.com"
+    assert env.BLOBS.objects == {}
+
+
+async def test_raw_and_attachment_downloads_over_r2_ranges(env):
+    app = create_app(lambda scope: workers.services_from_env(scope["env"]))
+    transport = httpx.ASGITransport(app=InjectEnv(app, env))
+    async with httpx.AsyncClient(transport=transport, base_url="https://worker.example") as http:
+        created = (await http.post("/api/new_address", json={"name": "dl"})).json()
+        raw = (FIXTURES / "own/attachments_inline_image.eml").read_bytes()
+        await workers.handle_email(
+            workers.services_from_env(env), FakeEmailMessage("a@b.c", created["address"], raw)
+        )
+        auth = {"Authorization": f"Bearer {created['jwt']}"}
+        listing = (await http.get("/api/parsed_mails", headers=auth)).json()
+        mail_id = listing["results"][0]["id"]
+        source = await http.get(f"/api/mails/{mail_id}/raw", headers=auth)
+        large = await http.get(f"/api/mails/{mail_id}/attachments/3", headers=auth)
+    assert source.content == raw and source.headers["content-type"] == "message/rfc822"
+    assert large.content == bytes((i * 7 + 300_000) % 256 for i in range(300_000))

@@ -54,5 +54,5 @@ def test_runtime_dependencies_are_only_what_the_worker_imports():
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = {dep.split("==")[0] for dep in project["dependencies"]}
-    assert names == {"pyjwt", "mail-parser", "starlette"}
+    assert names == {"pyjwt", "mail-parser", "starlette", "charset-normalizer"}
     assert all("==" in dep for dep in project["dependencies"]), "runtime dependencies are pinned"

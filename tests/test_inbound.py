@@ -3,6 +3,7 @@ from dataclasses import replace
 import pytest
 
 from tempmail import inbound
+from tempmail.mime import primary, transfer
 from tempmail.ports import Statement
 from tempmail.store import addresses, mails
 from tests.conftest import FIXTURES
@@ -29,8 +30,14 @@ async def test_delivery_stores_raw_bytes_rows_bodies_and_attachments(services):
     assert await services.blobs.get(mails.raw_key(row["blob_key"])) == raw
     atts = (await mails.attachments(services.db, [row["id"]]))[row["id"]]
     assert [a["filename"] for a in atts] == ["logo.png", "small.bin", "medium.bin", "large.bin"]
-    stored = await services.blobs.get(mails.attachment_key(row["blob_key"], 3))
-    assert stored == bytes((i * 7 + 300_000) % 256 for i in range(300_000))
+    # Attachments are located in the raw message (one stored copy of the bytes, not two).
+    large = atts[3]
+    assert (large["stored"], large["encoding"], large["size"]) == (0, "base64", 300_000)
+    span = raw[large["raw_start"] : large["raw_end"]]
+    assert b"".join(transfer.decode_chunks([span], "base64")) == bytes(
+        (i * 7 + 300_000) % 256 for i in range(300_000)
+    )
+    assert await services.blobs.get(mails.attachment_key(row["blob_key"], 3)) is None
     assert await mails.count_for_address(services.db, owner["id"]) == 1
 
 
@@ -78,6 +85,12 @@ class FailingBlobs:
     async def get(self, key):
         return await self.inner.get(key)
 
+    async def get_range(self, key, offset, length):
+        return await self.inner.get_range(key, offset, length)
+
+    async def size(self, key):
+        return await self.inner.size(key)
+
     async def delete(self, keys):
         await self.inner.delete(keys)
 
@@ -102,11 +115,43 @@ async def _blob_files(tmp_path):
 async def test_blob_failure_raises_and_leaves_no_rows_or_blobs(services, tmp_path):
     await _address(services)
     raw = (FIXTURES / "own/attachments_inline_image.eml").read_bytes()
-    broken = replace(services, blobs=FailingBlobs(services.blobs, fail_on_put=3))
+    broken = replace(services, blobs=FailingBlobs(services.blobs, fail_on_put=1))
     with pytest.raises(OSError, match="bucket unavailable"):
         await inbound.deliver(broken, raw, "a@b.c", "box@example.com")
     assert await _count(services, "mails") == 0
     assert await _blob_files(tmp_path) == []
+
+
+def _explode(*_args):
+    raise RuntimeError("scanner bug")
+
+
+async def test_failure_while_storing_fallback_copies_removes_the_ones_written(
+    services, tmp_path, monkeypatch
+):
+    # The fallback parser keeps decoded copies: raw, then one put per attachment.
+    monkeypatch.setattr(primary, "scan", _explode)
+    await _address(services)
+    raw = (FIXTURES / "own/attachments_inline_image.eml").read_bytes()
+    broken = replace(services, blobs=FailingBlobs(services.blobs, fail_on_put=3))
+    with pytest.raises(OSError, match="bucket unavailable"):
+        await inbound.deliver(broken, raw, "a@b.c", "box@example.com")
+    assert broken.blobs.puts == 3
+    assert await _count(services, "mails") == 0
+    assert await _blob_files(tmp_path) == []
+
+
+async def test_fallback_parse_stores_decoded_copies(services, monkeypatch):
+    monkeypatch.setattr(primary, "scan", _explode)
+    await _address(services)
+    raw = (FIXTURES / "own/attachments_inline_image.eml").read_bytes()
+    delivered = await inbound.deliver(services, raw, "a@b.c", "box@example.com")
+    assert delivered.parse_status == "fallback"
+    row = await mails.get_by_id(services.db, delivered.mail_id)
+    atts = (await mails.attachments(services.db, [row["id"]]))[row["id"]]
+    assert [a["stored"] for a in atts] == [1, 1, 1, 1]
+    copy = await services.blobs.get(mails.attachment_key(row["blob_key"], 3))
+    assert copy == bytes((i * 7 + 300_000) % 256 for i in range(300_000))
 
 
 async def test_database_failure_raises_and_removes_written_blobs(services, tmp_path):

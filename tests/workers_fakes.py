@@ -154,11 +154,24 @@ class FakeR2:
         self.objects[key] = (value, metadata)
         return JsDict(key=key, size=len(value))
 
-    async def get(self, key: str) -> FakeR2Object | None:
+    async def get(self, key: str, options: dict | None = None) -> FakeR2Object | None:
         if key not in self.objects:
             return None
         data, metadata = self.objects[key]
+        wanted = (options or {}).get("range")
+        if wanted is not None:  # R2Range {offset, length}: the body is that slice
+            offset = wanted.get("offset", 0)
+            length = wanted.get("length", len(data) - offset)
+            if offset < 0 or length < 0 or offset > len(data):
+                raise ValueError("R2 get: range not satisfiable")
+            return FakeR2Object(key, data[offset : offset + length], metadata)
         return FakeR2Object(key, data, metadata)
+
+    async def head(self, key: str) -> JsDict | None:
+        if key not in self.objects:
+            return None
+        data, metadata = self.objects[key]
+        return JsDict(key=key, size=len(data), httpMetadata=JsDict(metadata))
 
     async def delete(self, keys: str | list[str]) -> None:
         keys = [keys] if isinstance(keys, str) else keys
@@ -191,7 +204,12 @@ class FakeStream:
 
 
 class FakeEmailMessage:
-    """ForwardableEmailMessage: envelope, size, raw stream, and setReject()."""
+    """ForwardableEmailMessage: envelope, size, raw stream, setReject(), forward() and reply().
+
+    As documented: `forward(rcptTo, headers?)` and `reply(EmailMessage)` return Promises
+    (coroutines here) that reject when Email Routing refuses, e.g. an unverified destination;
+    a message can be replied to once per event.
+    """
 
     def __init__(self, mail_from: str, to: str, raw: bytes, raw_size: int | None = None) -> None:
         setattr(self, "from", mail_from)  # a Python keyword, read with getattr on the JS proxy too
@@ -199,9 +217,34 @@ class FakeEmailMessage:
         self.rawSize = len(raw) if raw_size is None else raw_size
         self.raw = FakeStream(raw)
         self.rejected: str | None = None
+        self.forwarded: list[str] = []
+        self.replies: list[object] = []
+        self.verified_destinations: set[str] | None = None  # None: every destination is verified
 
     def setReject(self, reason: str) -> None:
         self.rejected = reason
+
+    async def forward(self, rcpt_to: str, headers: object = None) -> None:
+        if self.verified_destinations is not None and rcpt_to not in self.verified_destinations:
+            raise RuntimeError("destination address not verified")
+        self.forwarded.append(rcpt_to)
+
+    async def reply(self, message: object) -> None:
+        if self.replies:
+            raise RuntimeError("original email can only be replied to once")
+        self.replies.append(message)
+
+
+class FakeOutgoingEmail:
+    """What `new EmailMessage(from, to, raw)` from `cloudflare:email` holds."""
+
+    def __init__(self, sender: str, recipient: str, raw: bytes) -> None:
+        self.sender, self.recipient, self.raw = sender, recipient, raw
+
+
+async def make_fake_email(sender: str, recipient: str, raw: bytes) -> FakeOutgoingEmail:
+    """The constructor the Worker entry passes to handle_email, as a fake."""
+    return FakeOutgoingEmail(sender, recipient, raw)
 
 
 class FakeEnv:

@@ -59,6 +59,14 @@ class BlobStore(Protocol):
         """The object's bytes, or None when there is none."""
         ...
 
+    async def get_range(self, key: str, offset: int, length: int) -> bytes | None:
+        """At most `length` bytes from `offset` (fewer at the end), or None when there is no object."""
+        ...
+
+    async def size(self, key: str) -> int | None:
+        """The object's size in bytes, or None when there is none."""
+        ...
+
     async def delete(self, keys: Sequence[str]) -> None:
         """Delete the objects; missing keys are not an error."""
         ...
@@ -79,4 +87,16 @@ class HttpClient(Protocol):
         self, method: str, url: str, *, headers: dict[str, str], body: bytes | None = None
     ) -> HttpResponse:
         """Send one request; transport failures raise OSError, HTTP errors come back as statuses."""
+        ...
+
+
+class Outbound(Protocol):
+    """Where post-store actions send mail: Email Routing's message methods, or an SMTP relay."""
+
+    async def forward(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
+        """Forward the received message (`raw`, envelope sender `mail_from`) to `rcpt_to`."""
+        ...
+
+    async def reply(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
+        """Send `raw`, a reply composed by us, from `mail_from` to `rcpt_to`."""
         ...

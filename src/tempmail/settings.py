@@ -129,6 +129,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CF_TURNSTILE_SITE_KEY", "", "Cloudflare Turnstile site key, published in `/open_api/settings`."),
     Setting("SHARE_LINK_TTL_HOURS", 24, "Default lifetime of a mail share link (`ttlHours` may ask for 1 to 720).", as_int(1)),
     Setting("CF_TURNSTILE_SECRET_KEY", "", "Turnstile secret; when set, `POST /api/new_address` needs a valid `cf_token`. Secret."),
+    Setting("REJECT_UNKNOWN_RECIPIENT", False, "Refuse mail for addresses that do not exist (Email Routing reject / SMTP 550) instead of keeping it for the admin.", as_bool),
+    Setting("BLACK_LIST", (), "Sender blocklist: mail whose envelope sender contains one of these (any case) is refused. The admin can add more at `/admin/sender_blocklist`.", as_list),
+    Setting("FORWARD_ADDRESS_LIST", (), "Every stored message is also forwarded to these addresses (on Cloudflare they must be verified Email Routing destinations).", as_list),
+    Setting("ENABLE_AUTO_REPLY", False, "Lets each address set an auto-reply (`/api/auto_reply`) that answers incoming mail.", as_bool),
 )
 # fmt: on
 
@@ -158,6 +162,10 @@ class Settings:
     cf_turnstile_site_key: str
     share_link_ttl_hours: int
     cf_turnstile_secret_key: str
+    reject_unknown_recipient: bool
+    black_list: tuple[str, ...]
+    forward_address_list: tuple[str, ...]
+    enable_auto_reply: bool
 
     @classmethod
     def from_env(cls, env: Mapping[str, Any]) -> Settings:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tempmail.inbound import Rejected, deliver
+from tempmail.inbound import deliver
+from tempmail.policy import Rejected, admit
 from tempmail.ports import HttpResponse, Row, RunResult, Statement
 from tempmail.services import Services
 from tempmail.settings import SETTINGS, Settings
@@ -78,6 +79,16 @@ class R2BlobStore:
             return None
         return to_bytes(await found.arrayBuffer())
 
+    async def get_range(self, key: str, offset: int, length: int) -> bytes | None:
+        found = await self._r2.get(key, {"range": {"offset": offset, "length": length}})
+        if found is None:
+            return None
+        return to_bytes(await found.arrayBuffer())
+
+    async def size(self, key: str) -> int | None:
+        found = await self._r2.head(key)
+        return None if found is None else int(found.size)
+
     async def delete(self, keys: Sequence[str]) -> None:
         # R2 deletes up to 1000 keys per call.
         keys = list(keys)
@@ -112,32 +123,52 @@ def services_from_env(env: Any) -> Services:
 
 
 async def read_stream(stream: Any) -> bytes:
-    """All bytes of a JS ReadableStream of Uint8Array chunks."""
+    """All bytes of a JS ReadableStream of Uint8Array chunks (joined once, no growing buffer)."""
     reader = stream.getReader()
-    buffer = bytearray()
+    chunks: list[bytes] = []
     while True:
         chunk = await reader.read()
         if chunk.done:
             break
-        buffer += to_bytes(chunk.value)
-    return bytes(buffer)
+        chunks.append(to_bytes(chunk.value))
+    return b"".join(chunks)
 
 
-async def handle_email(services: Services, message: Any) -> None:
+class EmailRoutingOutbound:
+    """Post-store actions through the incoming message: `forward()` and `reply()`.
+
+    `make_message(from, to, raw)` builds a `cloudflare:email` EmailMessage; `src/entry.py`
+    supplies it, because only the entry module reaches JS modules.
+    """
+
+    def __init__(self, message: Any, make_message: Any = None) -> None:
+        self._message = message
+        self._make_message = make_message
+
+    async def forward(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
+        # Email Routing forwards the message it received; `raw` is what the local relay needs.
+        await self._message.forward(rcpt_to)
+
+    async def reply(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
+        if self._make_message is None:
+            raise RuntimeError("replies need an EmailMessage constructor from the Worker entry")
+        await self._message.reply(await self._make_message(mail_from, rcpt_to, raw))
+
+
+async def handle_email(services: Services, message: Any, make_message: Any = None) -> None:
     """Email Routing's email(): store the message, or setReject for a policy refusal.
 
-    Storage errors are not caught: the handler fails, Email Routing answers the sending
-    server with a temporary error, and the sender retries. Nothing is logged-and-dropped.
+    Policy is checked from the envelope before the stream is read, so a refused message is
+    never read. Storage errors are not caught: the handler fails, Email Routing answers the
+    sending server with a temporary error, and the sender retries. Nothing is logged-and-dropped.
     """
     mail_from = str(getattr(message, "from"))  # `from` is a Python keyword; getattr reads the JS field
     rcpt_to = str(message.to)
-    limit = services.settings.max_message_size
-    size = int(message.rawSize or 0)
-    if size > limit:
-        message.setReject(f"message is {size} bytes; the limit is {limit}")
-        return
-    raw = await read_stream(message.raw)
     try:
-        await deliver(services, raw, mail_from, rcpt_to)
+        admission = await admit(services, mail_from, rcpt_to, int(message.rawSize or 0))
+        raw = await read_stream(message.raw)
+        await deliver(
+            services, raw, mail_from, rcpt_to, EmailRoutingOutbound(message, make_message), admission
+        )
     except Rejected as exc:
         message.setReject(exc.reason)

@@ -19,6 +19,11 @@ LOCAL_SETTINGS: tuple[Setting, ...] = (
     Setting("SUBMISSION_PORT", 8025, "Local SMTP sending-proxy port (reserved for the sending proxy)."),
     Setting("DATA_DIR", "./data", "Folder for the SQLite file, the blob folder and generated secrets."),
     Setting("CLEANUP_INTERVAL_SECONDS", 600, "How often the local host runs the retention cron."),
+    Setting(
+        "SMTP_RELAY",
+        "",
+        "`host:port` of an SMTP relay for forwards and auto-replies; empty: none are sent.",
+    ),
 )
 
 # What `make dev` serves when nothing is configured.
@@ -38,6 +43,7 @@ class LocalConfig:
     submission_port: int
     data_dir: Path
     cleanup_interval: float
+    smtp_relay: str
     generated_admin_password: str | None  # set only on the run that generated it
 
 
@@ -90,5 +96,6 @@ def load(environ: Mapping[str, str], dev_vars: Path = Path(".dev.vars")) -> Loca
         submission_port=int(local("SUBMISSION_PORT")),
         data_dir=data_dir,
         cleanup_interval=float(local("CLEANUP_INTERVAL_SECONDS")),
+        smtp_relay=str(local("SMTP_RELAY")).strip(),
         generated_admin_password=admin_password,
     )

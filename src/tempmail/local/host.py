@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -15,7 +16,9 @@ from tempmail.adapters.sqlite import SqliteDatabase
 from tempmail.adapters.urllib_http import UrllibHttp
 from tempmail.cleanup import run_cron
 from tempmail.local import config as local_config
+from tempmail.local.relay import SmtpRelay
 from tempmail.local.smtp_intake import smtp_factory
+from tempmail.reparse import reparse
 from tempmail.services import Services
 from tempmail.web.app import create_app
 
@@ -46,7 +49,8 @@ async def serve(cfg: local_config.LocalConfig) -> None:
     services, db = open_services(cfg)
     app = create_app(lambda _scope: services, local_routes=True)
     loop = asyncio.get_running_loop()
-    smtp = await loop.create_server(smtp_factory(services), cfg.host, cfg.smtp_port)
+    outbound = SmtpRelay(cfg.smtp_relay) if cfg.smtp_relay else None
+    smtp = await loop.create_server(smtp_factory(services, outbound), cfg.host, cfg.smtp_port)
     cron = asyncio.create_task(_cron(services, cfg.cleanup_interval))
     server = uvicorn.Server(
         uvicorn.Config(app, host=cfg.host, port=cfg.http_port, lifespan="off", log_level="info")
@@ -71,11 +75,35 @@ async def serve(cfg: local_config.LocalConfig) -> None:
         db.close()
 
 
-def main() -> None:
-    """Entry point of `python -m tempmail.local` and `tempmail-local`."""
+async def run_reparse(cfg: local_config.LocalConfig, only_failed: bool) -> int:
+    """`reparse`: re-parse stored mail from its raw bytes; prints a summary, returns an exit code."""
+    services, db = open_services(cfg)
+    try:
+        report = await reparse(services, only_failed=only_failed)
+    finally:
+        db.close()
+    statuses = ", ".join(f"{status} {count}" for status, count in sorted(report.by_status.items()))
+    print(f"re-parsed {report.seen} mails: {statuses or 'none'}")
+    if report.missing_raw:
+        print(f"raw message missing for mail ids: {report.missing_raw}")
+    return 1 if report.missing_raw else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of `python -m tempmail.local [serve | reparse [--only-failed]]` and `tempmail-local`."""
+    parser = argparse.ArgumentParser(prog="python -m tempmail.local")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the local host (the default)")
+    again = commands.add_parser("reparse", help="re-parse stored mail from its raw bytes")
+    again.add_argument(
+        "--only-failed", action="store_true", help="only mail that parsed with the fallback or not at all"
+    )
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
     cfg = local_config.load(os.environ)
+    if args.command == "reparse":
+        raise SystemExit(asyncio.run(run_reparse(cfg, args.only_failed)))
     if cfg.generated_admin_password:
         print(f"First run: generated secrets in {cfg.data_dir / local_config.SECRETS_FILE}")
         print(f"Admin password (x-admin-auth): {cfg.generated_admin_password}", flush=True)

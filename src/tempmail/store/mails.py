@@ -6,17 +6,23 @@ import json
 from dataclasses import dataclass
 
 from tempmail import fts
-from tempmail.mime import ParsedMail
+from tempmail.mime import Attachment, ParsedMail
 from tempmail.ports import Database, Row, Statement
 from tempmail.store import now_text
 
 # D1 caps a row at about 2 MB; both bodies share one row, so each gets a bit under half.
 BODY_BYTES_MAX = 900_000
+# D1 binds at most 100 parameters per statement: attachment rows go in groups that fit.
+_ATTACHMENT_PARAMS = 11
+_ROWS_PER_INSERT = 100 // _ATTACHMENT_PARAMS
 
 SUMMARY_COLUMNS = (
     "id, blob_key, address_id, address, domain, source, message_id, subject, from_addr, from_name, "
     "to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, attachment_count, "
-    "parse_status, parse_error, metadata, is_read, created_at"
+    "attachments_omitted, parse_status, parse_error, metadata, is_read, created_at"
+)
+ATTACHMENT_COLUMNS = (
+    "mail_id, idx, filename, mime_type, size, content_id, disposition, stored, raw_start, raw_end, encoding"
 )
 
 
@@ -26,8 +32,13 @@ def raw_key(blob_key: str) -> str:
 
 
 def attachment_key(blob_key: str, index: int) -> str:
-    """Where a mail's decoded attachment number `index` is stored (never from its filename)."""
+    """Where a decoded copy of attachment number `index` is stored (never from its filename)."""
     return f"{blob_key}/att/{index}"
+
+
+def copy_keys(blob_key: str, parsed: ParsedMail) -> list[tuple[str, Attachment]]:
+    """The attachments that need a decoded copy (those not located in the raw message), with keys."""
+    return [(attachment_key(blob_key, i), a) for i, a in enumerate(parsed.attachments) if a.span is None]
 
 
 @dataclass(frozen=True)
@@ -43,66 +54,102 @@ class NewMail:
     created_at: str
 
 
+def _summary_values(parsed: ParsedMail) -> tuple:
+    return (
+        parsed.message_id,
+        parsed.subject,
+        parsed.from_addr,
+        parsed.from_name,
+        json.dumps(parsed.to),
+        json.dumps(parsed.cc),
+        json.dumps(parsed.reply_to),
+        parsed.date,
+        parsed.preview,
+        len(parsed.attachments),
+        parsed.attachments_omitted,
+        parsed.status,
+        parsed.error,
+    )
+
+
+def _bodies(parsed: ParsedMail) -> tuple[str, str, int]:
+    text, text_cut = _cap(parsed.text)
+    html, html_cut = _cap(parsed.html)
+    return text, html, int(text_cut or html_cut or parsed.bodies_truncated)
+
+
+def _attachment_inserts(mail_ref: str, ref: object, parsed: ParsedMail) -> list[Statement]:
+    """Multi-row INSERTs of the attachment metadata; `mail_ref` is SQL yielding the mail id from `ref`."""
+    rows = []
+    for index, att in enumerate(parsed.attachments):
+        start, end = att.span if att.span is not None else (None, None)
+        stored = int(att.span is None)
+        values = (att.filename, att.mime_type, att.size, att.content_id, att.disposition, stored, start, end)
+        rows.append((ref, index, *values, att.encoding))
+    statements = []
+    for first in range(0, len(rows), _ROWS_PER_INSERT):
+        group = rows[first : first + _ROWS_PER_INSERT]
+        marks = ", ".join(f"({mail_ref}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in group)
+        params = tuple(value for row in group for value in row)
+        statements.append(Statement(f"INSERT INTO attachments ({ATTACHMENT_COLUMNS}) VALUES {marks}", params))
+    return statements
+
+
 def insert_statements(mail: NewMail) -> list[Statement]:
     """The statements that record one mail; run them in one batch so they land together."""
     parsed = mail.parsed
-    text, text_cut = _cap(parsed.text)
-    html, html_cut = _cap(parsed.html)
     this_mail = "(SELECT id FROM mails WHERE blob_key = ?)"
     statements = [
         Statement(
             "INSERT INTO mails (blob_key, address_id, address, domain, source, message_id, subject, "
-            "from_addr, from_name, to_addrs, cc_addrs, reply_to, date_header, preview, raw_size, "
-            "attachment_count, parse_status, parse_error, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "from_addr, from_name, to_addrs, cc_addrs, reply_to, date_header, preview, "
+            "attachment_count, attachments_omitted, parse_status, parse_error, raw_size, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mail.blob_key,
                 mail.address_id,
                 mail.address,
                 mail.address.rpartition("@")[2],
                 mail.source,
-                parsed.message_id,
-                parsed.subject,
-                parsed.from_addr,
-                parsed.from_name,
-                json.dumps(parsed.to),
-                json.dumps(parsed.cc),
-                json.dumps(parsed.reply_to),
-                parsed.date,
-                parsed.preview,
+                *_summary_values(parsed),
                 mail.raw_size,
-                len(parsed.attachments),
-                parsed.status,
-                parsed.error,
                 mail.created_at,
             ),
         ),
         Statement(
             f"INSERT INTO mail_bodies (mail_id, text, html, truncated) VALUES ({this_mail}, ?, ?, ?)",
-            (mail.blob_key, text, html, int(text_cut or html_cut)),
+            (mail.blob_key, *_bodies(parsed)),
         ),
         Statement(
             f"INSERT INTO mails_fts (rowid, subject, addresses, body) VALUES ({this_mail}, ?, ?, ?)",
             (mail.blob_key, *fts.document(parsed, mail.address)),
         ),
+        *_attachment_inserts(this_mail, mail.blob_key, parsed),
     ]
-    for index, att in enumerate(parsed.attachments):
-        statements.append(
-            Statement(
-                "INSERT INTO attachments (mail_id, idx, filename, mime_type, size, content_id, "
-                f"disposition, stored) VALUES ({this_mail}, ?, ?, ?, ?, ?, ?, 1)",
-                (
-                    mail.blob_key,
-                    index,
-                    att.filename,
-                    att.mime_type,
-                    att.size,
-                    att.content_id,
-                    att.disposition,
-                ),
-            )
-        )
     return statements
+
+
+def reparse_statements(mail_id: int, recipient: str, parsed: ParsedMail) -> list[Statement]:
+    """Statements replacing one mail's parsed fields, bodies, attachments and search text (one batch)."""
+    return [
+        Statement(
+            "UPDATE mails SET message_id = ?, subject = ?, from_addr = ?, from_name = ?, to_addrs = ?, "
+            "cc_addrs = ?, reply_to = ?, date_header = ?, preview = ?, attachment_count = ?, "
+            "attachments_omitted = ?, parse_status = ?, parse_error = ? WHERE id = ?",
+            (*_summary_values(parsed), mail_id),
+        ),
+        Statement(
+            "INSERT OR REPLACE INTO mail_bodies (mail_id, text, html, truncated) VALUES (?, ?, ?, ?)",
+            (mail_id, *_bodies(parsed)),
+        ),
+        Statement("DELETE FROM attachments WHERE mail_id = ?", (mail_id,)),
+        *_attachment_inserts("?", mail_id, parsed),
+        Statement("DELETE FROM mails_fts WHERE rowid = ?", (mail_id,)),
+        Statement(
+            "INSERT INTO mails_fts (rowid, subject, addresses, body) VALUES (?, ?, ?, ?)",
+            (mail_id, *fts.document(parsed, recipient)),
+        ),
+    ]
 
 
 async def list_for_address(db: Database, address_id: int, limit: int, offset: int) -> list[Row]:
@@ -128,6 +175,21 @@ async def get_for_address(db: Database, address_id: int, mail_id: int) -> Row | 
     )
 
 
+async def page_after(db: Database, after_id: int, limit: int, statuses: tuple[str, ...] | None) -> list[Row]:
+    """Live mails with id > `after_id` in id order (optionally only with a parse status in `statuses`)."""
+    if statuses:
+        marks = ", ".join("?" * len(statuses))
+        return await db.all(
+            f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id > ? AND parse_status IN ({marks}) "
+            "AND deleted_at IS NULL ORDER BY id LIMIT ?",
+            (after_id, *statuses, limit),
+        )
+    return await db.all(
+        f"SELECT {SUMMARY_COLUMNS} FROM mails WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?",
+        (after_id, limit),
+    )
+
+
 async def bodies(db: Database, mail_ids: list[int]) -> dict[int, Row]:
     """Text and html bodies of the given mails, by mail id."""
     if not mail_ids:
@@ -146,8 +208,7 @@ async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]
         return {}
     marks = ", ".join("?" * len(mail_ids))
     rows = await db.all(
-        "SELECT mail_id, idx, filename, mime_type, size, content_id, disposition, stored "
-        f"FROM attachments WHERE mail_id IN ({marks}) ORDER BY mail_id, idx",
+        f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE mail_id IN ({marks}) ORDER BY mail_id, idx",
         mail_ids,
     )
     grouped: dict[int, list[Row]] = {mail_id: [] for mail_id in mail_ids}
@@ -157,11 +218,9 @@ async def attachments(db: Database, mail_ids: list[int]) -> dict[int, list[Row]]
 
 
 async def attachment(db: Database, mail_id: int, index: int) -> Row | None:
-    """One attachment's metadata by its index within the mail."""
+    """One attachment's metadata by its index within the mail, or None."""
     return await db.first(
-        "SELECT mail_id, idx, filename, mime_type, size, content_id, disposition, stored "
-        "FROM attachments WHERE mail_id = ? AND idx = ?",
-        (mail_id, index),
+        f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE mail_id = ? AND idx = ?", (mail_id, index)
     )
 
 
@@ -287,12 +346,14 @@ def delete_statements(rows: list[Row]) -> list[Statement]:
 
 
 def blob_keys(row: Row) -> list[str]:
-    """Every blob a mail row owns."""
+    """Every blob a mail row may own (copies that were never made are skipped by the delete)."""
     key = row["blob_key"]
     return [raw_key(key)] + [attachment_key(key, i) for i in range(row["attachment_count"])]
 
 
 def _cap(text: str) -> tuple[str, bool]:
+    if len(text) * 4 <= BODY_BYTES_MAX:  # cannot be over in UTF-8: skip the encode
+        return text, False
     encoded = text.encode("utf-8")
     if len(encoded) <= BODY_BYTES_MAX:
         return text, False

@@ -18,7 +18,19 @@ from starlette.routing import Route
 
 from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
-from tempmail.web import addresses, admin, donemail, mails, mailtd, open_api, share, system, users
+from tempmail.web import (
+    addresses,
+    admin,
+    donemail,
+    downloads,
+    inbound_rules,
+    mails,
+    mailtd,
+    open_api,
+    share,
+    system,
+    users,
+)
 from tempmail.web.context import Resolver
 from tempmail.web.site_gate import SiteGate
 
@@ -72,6 +84,8 @@ def create_app(
         *mailtd.ROUTES,
         *users.ROUTES,
         *admin.ROUTES,
+        *downloads.ROUTES,
+        *inbound_rules.ROUTES,
     ]
     if local_routes:
         routes += system.LOCAL_ROUTES

@@ -25,7 +25,8 @@ from tempmail.store import mails, search, shares
 from tempmail.web import throttle
 from tempmail.web.auth import require_address
 from tempmail.web.context import services
-from tempmail.web.formats import attachment_download, iso_time
+from tempmail.web.downloads import attachment_index, attachment_response
+from tempmail.web.formats import iso_time
 from tempmail.web.inputs import json_object, path_id
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 50
@@ -97,7 +98,8 @@ def attachment_view(att: Row) -> dict[str, Any]:
         "size": att["size"],
         "contentId": att["content_id"],
         "disposition": att["disposition"],
-        "stored": bool(att["stored"]),
+        # Always downloadable: a decoded copy or its span inside the raw message is in the blob store.
+        "stored": True,
     }
 
 
@@ -151,11 +153,6 @@ async def list_mails(request: Request) -> JSONResponse:
     )
 
 
-def _attachment_index(request: Request) -> int | None:
-    raw = request.path_params["attachment_id"]
-    return int(raw) if raw.isdigit() and len(raw) < 9 else None
-
-
 async def download_attachment(request: Request) -> Response:
     """`GET /api/mails/:id/attachments/:attachmentId`: any mail with X-Admin-Key, or the owner's own."""
     svc = services(request)
@@ -168,9 +165,9 @@ async def download_attachment(request: Request) -> Response:
         row = await mails.get_for_address(svc.db, owner["id"], mail_id)
     if row is None:
         raise not_found("no such mail")
-    index = _attachment_index(request)
+    index = attachment_index(request.path_params["attachment_id"])
     att = await mails.attachment(svc.db, mail_id, index) if index is not None else None
-    return await attachment_download(svc, row, att, "attachment_not_found")
+    return attachment_response(svc, row, att, "attachment_not_found")
 
 
 async def _admin_mail(request: Request) -> tuple[Services, Row]:

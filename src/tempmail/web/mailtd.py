@@ -24,7 +24,8 @@ from tempmail.store import addresses, mails
 from tempmail.web import throttle
 from tempmail.web.auth import require_address
 from tempmail.web.context import services
-from tempmail.web.formats import attachment_download, iso_time, raw_download
+from tempmail.web.downloads import attachment_index, attachment_response, raw_response
+from tempmail.web.formats import iso_time
 from tempmail.web.inputs import json_object, path_id, query_int, required_str
 
 PAGE_SIZE = 30
@@ -117,17 +118,18 @@ async def delete_message(request: Request) -> Response:
 async def message_source(request: Request) -> Response:
     """`GET .../messages/{id}/source`: the raw message, byte for byte, as message.eml."""
     svc, row = await _message(request)
-    return await raw_download(svc, row)
+    return raw_response(svc, row)
 
 
 async def message_attachment(request: Request) -> Response:
     """`GET .../messages/{id}/attachments/{index}`: 400 for a bad index, 404 for a missing one."""
-    raw = request.path_params["index"]
-    if not raw.isdigit() or len(raw) > 8:
+    index = attachment_index(request.path_params["index"])
+    if index is None:
         raise bad_request("attachment index must be a non-negative integer", "invalid_index")
     svc, row = await _message(request)
-    att = await mails.attachment(svc.db, row["id"], int(raw))
-    return await attachment_download(svc, row, att, "attachment_not_found")
+    return attachment_response(
+        svc, row, await mails.attachment(svc.db, row["id"], index), "attachment_not_found"
+    )
 
 
 async def mark_read(request: Request) -> Response:

@@ -21,7 +21,8 @@ from tempmail.services import Services
 from tempmail.store import mails, shares
 from tempmail.web.context import services
 from tempmail.web.donemail import attachment_view
-from tempmail.web.formats import attachment_download, iso_time
+from tempmail.web.downloads import attachment_index, attachment_response
+from tempmail.web.formats import iso_time
 
 PAGE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -104,9 +105,9 @@ async def shared_page(request: Request) -> HTMLResponse:
 async def shared_attachment(request: Request) -> Response:
     """`GET /mail/{token}/attachments/{attachmentId}`: one attachment of the shared mail."""
     svc, _link, row = await _shared(request)
-    raw = request.path_params["attachment_id"]
-    att = await mails.attachment(svc.db, row["id"], int(raw)) if raw.isdigit() and len(raw) < 9 else None
-    return await attachment_download(svc, row, att, "attachment_not_found")
+    index = attachment_index(request.path_params["attachment_id"])
+    att = await mails.attachment(svc.db, row["id"], index) if index is not None else None
+    return attachment_response(svc, row, att, "attachment_not_found")
 
 
 ROUTES = [

@@ -7,7 +7,8 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from tempmail.errors import ApiError, bad_request
-from tempmail.inbound import Rejected, deliver
+from tempmail.inbound import deliver
+from tempmail.policy import Rejected
 from tempmail.web.context import services
 
 
