@@ -13,12 +13,11 @@ from tempmail.security import (
     hash_password,
     issue_address_token,
     new_password,
-    verify_password_or_dummy,
 )
 from tempmail.services import Services
 from tempmail.store import addresses, senders, users
 from tempmail.web import throttle
-from tempmail.web.auth import optional_user, require_address
+from tempmail.web.auth import optional_user, password_login, require_address
 from tempmail.web.context import services
 from tempmail.web.inputs import json_object, optional_str, required_str
 
@@ -87,12 +86,7 @@ async def address_login(request: Request) -> JSONResponse:
     body = await json_object(request)
     email = required_str(body, "email", 320).strip().lower()
     password = required_str(body, "password", 1024)
-    row = await addresses.get_by_name(svc.db, email)
-    stored = row["password_hash"] if row else None
-    # The same PBKDF2 work whether or not the address exists: no existence oracle by timing.
-    if not verify_password_or_dummy(password, stored, svc.settings.password_hash_iterations) or not row:
-        await throttle.record_failure(svc, request, "login")
-        raise unauthorized("wrong address or password")
+    row = await password_login(request, svc, await addresses.get_by_name(svc.db, email), password)
     token = issue_address_token(svc.settings.jwt_secret, row["name"], row["id"])
     return JSONResponse({"jwt": token, "address": row["name"]})
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from tempmail.errors import unauthorized
+from tempmail.errors import not_found, unauthorized
 from tempmail.ports import Row
-from tempmail.security import InvalidToken, matches_any, read_address_token, read_user_token
+from tempmail.security import (
+    InvalidToken,
+    matches_any,
+    read_address_token,
+    read_user_token,
+    verify_password_or_dummy,
+)
 from tempmail.services import Services
-from tempmail.store import addresses, users
+from tempmail.store import addresses, mails, users
 from tempmail.web import throttle
+from tempmail.web.inputs import path_id
 
 
 def bearer_token(request: Request) -> str | None:
@@ -37,6 +44,29 @@ async def address_from_token(services: Services, token: str | None) -> Row:
 async def require_address(request: Request, services: Services) -> Row:
     """The caller's address from its Bearer token."""
     return await address_from_token(services, bearer_token(request))
+
+
+async def require_own_mail(request: Request, services: Services) -> Row:
+    """The `{mail_id}` of the path, only when it is the calling address's (404 otherwise, as if absent)."""
+    address = await require_address(request, services)
+    row = await mails.get_for_address(services.db, address["id"], path_id(request, "mail_id"))
+    if row is None:
+        raise not_found("no such mail in this mailbox")
+    return row
+
+
+async def password_login(request: Request, services: Services, row: Row | None, password: str) -> Row:
+    """The account `row` when `password` is its password; else a counted failure and 401.
+
+    The answer and the PBKDF2 work are the same whether or not the account exists, so a
+    login attempt does not tell which addresses or users there are.
+    """
+    stored = row["password_hash"] if row else None
+    iterations = services.settings.password_hash_iterations
+    if not verify_password_or_dummy(password, stored, iterations) or row is None:
+        await throttle.record_failure(services, request, "login")
+        raise unauthorized("wrong account or password")
+    return row
 
 
 async def optional_user(request: Request, services: Services) -> Row | None:

@@ -23,7 +23,7 @@ from tempmail.security import matches_any
 from tempmail.services import Services
 from tempmail.store import mails, search, shares
 from tempmail.web import throttle
-from tempmail.web.auth import require_address
+from tempmail.web.auth import require_own_mail
 from tempmail.web.context import services
 from tempmail.web.downloads import attachment_index, attachment_response
 from tempmail.web.formats import iso_time
@@ -156,17 +156,12 @@ async def list_mails(request: Request) -> JSONResponse:
 async def download_attachment(request: Request) -> Response:
     """`GET /api/mails/:id/attachments/:attachmentId`: any mail with X-Admin-Key, or the owner's own."""
     svc = services(request)
-    mail_id = path_id(request, "mail_id")
     if wants_donemail(request):
-        await require_admin_key(request, svc)
-        row = await mails.get_by_id(svc.db, mail_id)
+        svc, row = await _admin_mail(request)
     else:
-        owner = await require_address(request, svc)
-        row = await mails.get_for_address(svc.db, owner["id"], mail_id)
-    if row is None:
-        raise not_found("no such mail")
+        row = await require_own_mail(request, svc)
     index = attachment_index(request.path_params["attachment_id"])
-    att = await mails.attachment(svc.db, mail_id, index) if index is not None else None
+    att = await mails.attachment(svc.db, row["id"], index) if index is not None else None
     return attachment_response(svc, row, att, "attachment_not_found")
 
 

@@ -14,14 +14,13 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from tempmail.errors import ApiError, not_found
+from tempmail.errors import ApiError
 from tempmail.mime import transfer
 from tempmail.ports import BlobStore, Row
 from tempmail.services import Services
 from tempmail.store import mails
-from tempmail.web.auth import require_address
+from tempmail.web.auth import require_own_mail
 from tempmail.web.context import services
-from tempmail.web.inputs import path_id
 
 CHUNK = 1024 * 1024
 
@@ -113,18 +112,10 @@ def attachment_index(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) <= 5 else None
 
 
-async def _own_mail(request: Request, svc: Services) -> Row:
-    address = await require_address(request, svc)
-    row = await mails.get_for_address(svc.db, address["id"], path_id(request, "mail_id"))
-    if row is None:
-        raise not_found("no such mail in this mailbox")
-    return row
-
-
 async def raw_source(request: Request) -> StreamingResponse:
     """`GET /api/mails/:id/raw`: the message exactly as received, `message/rfc822`."""
     svc = services(request)
-    return raw_response(svc, await _own_mail(request, svc))
+    return raw_response(svc, await require_own_mail(request, svc))
 
 
 ROUTES = [Route("/api/mails/{mail_id}/raw", raw_source, methods=["GET"])]

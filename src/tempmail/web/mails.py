@@ -11,14 +11,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tempmail import mailbox
-from tempmail.errors import disabled, not_found
+from tempmail.errors import disabled
 from tempmail.ports import Row
 from tempmail.services import Services
 from tempmail.store import mails
 from tempmail.web import donemail
-from tempmail.web.auth import require_address
+from tempmail.web.auth import require_address, require_own_mail
 from tempmail.web.context import services
-from tempmail.web.inputs import paging, path_id
+from tempmail.web.inputs import paging
 
 
 async def _raw_text(svc: Services, row: Row) -> str:
@@ -103,18 +103,10 @@ async def list_mails(request: Request) -> JSONResponse:
     return JSONResponse({"results": await raw_items(svc, rows), "count": address["mail_count"]})
 
 
-async def _own_mail(request: Request, svc: Services) -> Row:
-    address = await require_address(request, svc)
-    row = await mails.get_for_address(svc.db, address["id"], path_id(request, "mail_id"))
-    if row is None:
-        raise not_found("no such mail in this mailbox")
-    return row
-
-
 async def get_mail(request: Request) -> JSONResponse:
     """`GET /api/mail/:id`: one of the caller's mails with its raw MIME."""
     svc = services(request)
-    row = await _own_mail(request, svc)
+    row = await require_own_mail(request, svc)
     return JSONResponse(_raw_item(row, await _raw_text(svc, row)))
 
 
@@ -130,7 +122,7 @@ async def list_parsed_mails(request: Request) -> JSONResponse:
 async def get_parsed_mail(request: Request) -> JSONResponse:
     """`GET /api/parsed_mail/:id`: one parsed mail."""
     svc = services(request)
-    row = await _own_mail(request, svc)
+    row = await require_own_mail(request, svc)
     (item,) = await _parsed_items(svc, [row])
     return JSONResponse(item)
 
@@ -140,7 +132,7 @@ async def delete_own_mail(request: Request) -> JSONResponse:
     svc = services(request)
     if not svc.settings.enable_user_delete_email:
         raise disabled("deleting mail")
-    row = await _own_mail(request, svc)
+    row = await require_own_mail(request, svc)
     await mailbox.delete_mail(svc, row)
     return JSONResponse({"success": True})
 

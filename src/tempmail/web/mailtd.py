@@ -18,11 +18,11 @@ from starlette.routing import Route
 from tempmail import addressing
 from tempmail.errors import ApiError, bad_request, disabled, not_found, unauthorized
 from tempmail.ports import Row
-from tempmail.security import hash_password, issue_address_token, verify_password_or_dummy
+from tempmail.security import hash_password, issue_address_token
 from tempmail.services import Services
 from tempmail.store import addresses, mails
 from tempmail.web import throttle
-from tempmail.web.auth import require_address
+from tempmail.web.auth import password_login, require_address
 from tempmail.web.context import services
 from tempmail.web.downloads import attachment_index, attachment_response, raw_response
 from tempmail.web.formats import iso_time
@@ -188,11 +188,7 @@ async def issue_token(request: Request) -> JSONResponse:
     body = await json_object(request)
     name = required_str(body, "address", 320).strip().lower()
     password = required_str(body, "password", 1024)
-    row = await addresses.get_by_name(svc.db, name)
-    stored = row["password_hash"] if row else None
-    if not verify_password_or_dummy(password, stored, svc.settings.password_hash_iterations) or not row:
-        await throttle.record_failure(svc, request, "login")
-        raise unauthorized("wrong address or password")
+    row = await password_login(request, svc, await addresses.get_by_name(svc.db, name), password)
     token = issue_address_token(svc.settings.jwt_secret, row["name"], row["id"])
     return JSONResponse({"id": row["id"], "address": row["name"], "token": token})
 

@@ -9,18 +9,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tempmail.errors import ApiError, bad_request, disabled, unauthorized
+from tempmail.errors import ApiError, bad_request, disabled
 from tempmail.ports import Row
 from tempmail.security import (
     hash_password,
     issue_address_token,
     issue_user_token,
-    verify_password_or_dummy,
 )
 from tempmail.store import mails, users
 from tempmail.web import throttle
 from tempmail.web.addresses import address_view
-from tempmail.web.auth import require_address, require_user
+from tempmail.web.auth import password_login, require_address, require_user
 from tempmail.web.context import services
 from tempmail.web.inputs import json_object, paging, path_id, required_int, required_str
 from tempmail.web.mails import raw_items
@@ -74,11 +73,7 @@ async def login(request: Request) -> JSONResponse:
     body = await json_object(request)
     email = required_str(body, "email", 254).strip().lower()
     password = required_str(body, "password", 1024)
-    row = await users.get_by_email(svc.db, email)
-    stored = row["password_hash"] if row else None
-    if not verify_password_or_dummy(password, stored, svc.settings.password_hash_iterations) or not row:
-        await throttle.record_failure(svc, request, "login")
-        raise unauthorized("wrong email or password")
+    row = await password_login(request, svc, await users.get_by_email(svc.db, email), password)
     return JSONResponse({"jwt": issue_user_token(svc.settings.jwt_secret, row["id"], row["email"])})
 
 
