@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from tempmail.errors import ApiError, error_body
 from tempmail.settings import ConfigError
-from tempmail.web import addresses, admin, mails, open_api, system, users
+from tempmail.web import addresses, admin, admin_sending, mails, open_api, sending, system, users
 from tempmail.web.context import Resolver
 from tempmail.web.site_gate import SiteGate
 
@@ -69,6 +69,8 @@ def create_app(
         *mails.ROUTES,
         *users.ROUTES,
         *admin.ROUTES,
+        *sending.ROUTES,
+        *admin_sending.ROUTES,
     ]
     if local_routes:
         routes += system.LOCAL_ROUTES
