@@ -14,7 +14,7 @@ import os
 
 from tempmail.adapters.urllib_http import UrllibHttp
 from tempmail.local import config as local_config
-from tempmail.local.submission import submission_factory, tls_context
+from tempmail.local.submission import quiet_aiosmtpd, submission_factory, tls_context
 from tempmail.local.submitters import HttpSubmitter
 
 log = logging.getLogger("tempmail.companion")
@@ -36,7 +36,7 @@ async def serve(cfg: local_config.CompanionConfig) -> None:
 def main() -> None:
     """Entry point of `python -m tempmail.local.companion`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    quiet_aiosmtpd()
     cfg = local_config.load_companion(os.environ)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(cfg))

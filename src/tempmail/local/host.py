@@ -17,7 +17,7 @@ from tempmail.adapters.urllib_http import UrllibHttp
 from tempmail.cleanup import run_cron
 from tempmail.local import config as local_config
 from tempmail.local.smtp_intake import smtp_factory
-from tempmail.local.submission import submission_factory, tls_context
+from tempmail.local.submission import quiet_aiosmtpd, submission_factory, tls_context
 from tempmail.local.submitters import LocalSubmitter
 from tempmail.services import Services
 from tempmail.web.app import create_app
@@ -87,7 +87,7 @@ async def serve(cfg: local_config.LocalConfig) -> None:
 def main() -> None:
     """Entry point of `python -m tempmail.local` and `tempmail-local`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
+    quiet_aiosmtpd()
     cfg = local_config.load(os.environ)
     if cfg.generated_admin_password:
         print(f"First run: generated secrets in {cfg.data_dir / local_config.SECRETS_FILE}")

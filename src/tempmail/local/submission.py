@@ -97,6 +97,13 @@ class SubmissionHandler:
         return "250 2.0.0 OK: sent"
 
 
+def quiet_aiosmtpd() -> None:
+    """Keep aiosmtpd's per-line protocol log and its per-login deprecation notice out of the log."""
+    mail_log = logging.getLogger("mail.log")
+    mail_log.setLevel(logging.WARNING)
+    mail_log.addFilter(lambda record: "login_data is deprecated" not in record.getMessage())
+
+
 def tls_context(cert_file: Path | None, key_file: Path | None) -> ssl.SSLContext | None:
     """A server TLS context from PEM files, or None when no certificate is configured."""
     if cert_file is None:

@@ -26,5 +26,9 @@ def build(sender: str, request: SendRequest, now: datetime | None = None) -> tup
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message_id = make_msgid(domain=sender.rpartition("@")[2])
     message["Message-ID"] = message_id
-    message.set_content(request.content, subtype="html" if request.is_html else "plain", charset="utf-8")
+    # Non-ASCII bodies go base64 so the message stays 7-bit: any relay or binding takes it.
+    cte = None if request.content.isascii() else "base64"
+    message.set_content(
+        request.content, subtype="html" if request.is_html else "plain", charset="utf-8", cte=cte
+    )
     return message.as_bytes(), message_id
