@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dev test lint bench install clean
+.PHONY: dev proxy test lint bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ install: $(STAMP)
 
 dev: $(STAMP)
 	$(BIN)/python -m tempmail.local
+
+# The SMTP sending proxy alone, sending through a deployed Worker: SUBMISSION_API_URL=https://... make proxy
+proxy: $(STAMP)
+	$(BIN)/python -m tempmail.local.companion
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
