@@ -20,7 +20,8 @@ async def admin_client(services):
         settings = replace(
             services.settings, smtp_config={"*": SmtpRelay("127.0.0.1", relay.port, starttls=False)}
         )
-        app = create_app(lambda _scope: replace(services, settings=settings, smtp=SmtplibSender()))
+        sending = replace(services, settings=settings, smtp=SmtplibSender())
+        app = create_app(lambda _scope: sending)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client, relay

@@ -7,6 +7,7 @@ Not used on Workers (no TCP client there), so nothing on the Workers path import
 from __future__ import annotations
 
 import asyncio
+import functools
 import smtplib
 import ssl
 
@@ -20,9 +21,14 @@ class SmtplibSender:
     """Delivers each message over a fresh connection: implicit TLS, STARTTLS when offered, AUTH."""
 
     def __init__(self, tls_context: ssl.SSLContext | None = None, local_hostname: str | None = None) -> None:
-        # Certificates are verified against the system's roots unless a context says otherwise.
-        self._tls = tls_context or ssl.create_default_context()
+        self._given_tls = tls_context
         self._local_hostname = local_hostname or "tempmail.localhost"
+
+    @functools.cached_property
+    def _tls(self) -> ssl.SSLContext:
+        # Certificates are verified against the system's roots unless a context says otherwise;
+        # built on first TLS use, as loading the roots takes a while.
+        return self._given_tls or ssl.create_default_context()
 
     async def send(self, relay: SmtpRelay, mail_from: str, rcpt_to: str, raw: bytes) -> None:
         await asyncio.to_thread(self._send, relay, mail_from, rcpt_to, raw)
