@@ -34,3 +34,4 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/worker_import.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/send.py 500 8
