@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dev test lint bench install clean reparse
+.PHONY: dev proxy test lint bench install clean reparse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ dev: $(STAMP)
 # Re-parse every stored message of the local data folder (after a parser improvement).
 reparse: $(STAMP)
 	$(BIN)/python -m tempmail.local reparse
+
+# The SMTP sending proxy alone, sending through a deployed Worker: SUBMISSION_API_URL=https://... make proxy
+proxy: $(STAMP)
+	$(BIN)/python -m tempmail.local.companion
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -38,3 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/read_scale.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/send.py 500 8

@@ -89,17 +89,18 @@ CREATE TABLE IF NOT EXISTS user_addresses (
     PRIMARY KEY (user_id, address_id)
 );
 
--- Permission to send, and the remaining balance (each send costs 1).
+-- Permission to send, and the remaining balance (each send costs 1). One row per address,
+-- keyed by the address id, so the admin API names a sender row by its address.
 CREATE TABLE IF NOT EXISTS address_senders (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    address_id INTEGER NOT NULL UNIQUE REFERENCES addresses (id) ON DELETE CASCADE,
-    balance INTEGER NOT NULL DEFAULT 0,
+    address_id INTEGER PRIMARY KEY REFERENCES addresses (id) ON DELETE CASCADE,
+    balance INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0),
     enabled INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 
--- Mail an address has sent. `raw` is the send request as JSON (never the caller's token).
+-- Mail an address has sent, written only after the provider took it. `raw` is the send
+-- request as JSON (never the caller's token); `message_id` the Message-ID or provider id.
 CREATE TABLE IF NOT EXISTS sendbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     address_id INTEGER NOT NULL REFERENCES addresses (id) ON DELETE CASCADE,
@@ -109,6 +110,12 @@ CREATE TABLE IF NOT EXISTS sendbox (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sendbox_by_address ON sendbox (address_id, id);
+
+-- Service-wide sends per UTC day and month (SEND_MAIL_DAILY_LIMIT / _MONTHLY_LIMIT).
+CREATE TABLE IF NOT EXISTS send_quota (
+    period TEXT PRIMARY KEY,               -- 'day:YYYY-MM-DD' | 'month:YYYY-MM'
+    count INTEGER NOT NULL
+);
 
 -- Fixed-window counters for rate limits and failed-login throttling.
 CREATE TABLE IF NOT EXISTS rate_limits (

@@ -25,8 +25,11 @@ def free_port() -> int:
 class LocalHost:
     """A running `python -m tempmail.local` and how to reach it."""
 
-    def __init__(self, process: subprocess.Popen, http_port: int, smtp_port: int, data_dir: Path) -> None:
+    def __init__(
+        self, process: subprocess.Popen, http_port: int, smtp_port: int, submission_port: int, data_dir: Path
+    ) -> None:
         self.process, self.http_port, self.smtp_port, self.data_dir = process, http_port, smtp_port, data_dir
+        self.submission_port = submission_port
         self.base_url = f"http://127.0.0.1:{http_port}"
 
     def smtp(self) -> smtplib.SMTP:
@@ -36,11 +39,12 @@ class LocalHost:
 @contextmanager
 def running_host(workdir: Path, extra_env: dict[str, str]) -> Iterator[LocalHost]:
     """Start the local host with `extra_env` over a minimal configuration; stop it afterwards."""
-    http_port, smtp_port = free_port(), free_port()
+    http_port, smtp_port, submission_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "HTTP_PORT": str(http_port),
         "SMTP_PORT": str(smtp_port),
+        "SUBMISSION_PORT": str(submission_port),
         "DATA_DIR": str(workdir / "data"),
         "DOMAINS": "example.com,example.org",
         "PASSWORD_HASH_ITERATIONS": "1000",
@@ -66,7 +70,7 @@ def running_host(workdir: Path, extra_env: dict[str, str]) -> Iterator[LocalHost
             pytest.fail(f"local host did not start:\n{process.stdout.read()}")
         time.sleep(0.1)
     try:
-        yield LocalHost(process, http_port, smtp_port, workdir / "data")
+        yield LocalHost(process, http_port, smtp_port, submission_port, workdir / "data")
     finally:
         process.terminate()
         try:

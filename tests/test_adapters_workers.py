@@ -7,12 +7,22 @@ import pytest
 
 from tempmail.adapters import workers
 from tempmail.cleanup import delete_expired
-from tempmail.ports import Statement
+from tempmail.ports import DeliveryError, Statement
 from tempmail.store import addresses, mails
 from tempmail.store import policy as policy_store
 from tempmail.web.app import create_app
 from tests.conftest import FIXTURES, SCHEMA, TEST_ENV
-from tests.workers_fakes import D1Error, FakeD1, FakeEmailMessage, FakeEnv, FakeR2, JsArray, make_fake_email
+from tests.workers_fakes import (
+    D1Error,
+    FakeD1,
+    FakeEmailMessage,
+    FakeEmailModule,
+    FakeEnv,
+    FakeR2,
+    FakeSendEmail,
+    JsArray,
+    make_fake_email,
+)
 
 
 @pytest.fixture
@@ -243,3 +253,76 @@ async def test_raw_and_attachment_downloads_over_r2_ranges(env):
         large = await http.get(f"/api/mails/{mail_id}/attachments/3", headers=auth)
     assert source.content == raw and source.headers["content-type"] == "message/rfc822"
     assert large.content == bytes((i * 7 + 300_000) % 256 for i in range(300_000))
+
+
+@pytest.fixture
+def email_sdk(monkeypatch):
+    """The SDK's `import_from_javascript`, answering `cloudflare:email` with the fake module."""
+    import sys
+    import types
+
+    def import_from_javascript(name):
+        assert name == "cloudflare:email"
+        return FakeEmailModule
+
+    monkeypatch.setitem(
+        sys.modules, "workers", types.SimpleNamespace(import_from_javascript=import_from_javascript)
+    )
+
+
+async def test_send_email_binding_takes_the_composed_message(env, email_sdk):
+    env.SEND_MAIL = FakeSendEmail()
+    services = workers.services_from_env(env)
+    assert services.http is not None  # Resend and Turnstile go through the Worker's fetch
+    raw = b"From: Me <me@example.com>\r\nMessage-ID: <1@example.com>\r\nSubject: s\r\n\r\nhi\r\n"
+    await services.email_binding.send("me@example.com", "you@example.net", raw)
+    (sent,) = env.SEND_MAIL.sent
+    assert (sent.from_, sent.to, sent.raw) == ("me@example.com", "you@example.net", raw.decode())
+
+
+async def test_send_email_refusals_are_permanent_delivery_errors(env, email_sdk):
+    env.SEND_MAIL = FakeSendEmail(allowed_destination_addresses=["ok@example.net"])
+    binding = workers.services_from_env(env).email_binding
+    with pytest.raises(DeliveryError) as info:
+        await binding.send("me@example.com", "other@example.net", b"From: me@example.com\r\n\r\nx")
+    assert info.value.permanent and "not allowed" in str(info.value)
+
+
+def test_without_the_binding_there_is_no_email_port(env):
+    assert workers.services_from_env(env).email_binding is None
+
+
+async def test_send_mail_on_workers_goes_through_the_binding(env, email_sdk):
+    env.SEND_MAIL = FakeSendEmail()
+    app = create_app(lambda scope: workers.services_from_env(scope["env"]))
+    transport = httpx.ASGITransport(app=InjectEnv(app, env))
+    async with httpx.AsyncClient(transport=transport, base_url="https://worker.example") as http:
+        created = (await http.post("/api/new_address", json={"name": "edge"})).json()
+        await (
+            env.DB.prepare(
+                "INSERT INTO address_senders (address_id, balance, enabled, created_at, updated_at) VALUES (?, 1, 1, 'n', 'n')"
+            )
+            .bind(created["address_id"])
+            .run()
+        )
+        body = {
+            "to_mail": "you@example.net",
+            "to_name": "Ünïcode",
+            "subject": "Grüße",
+            "content": "<b>hi</b>",
+            "is_html": True,
+        }
+        answer = await http.post(
+            "/api/send_mail", headers={"Authorization": f"Bearer {created['jwt']}"}, json=body
+        )
+        assert (answer.status_code, answer.json()) == (200, {"status": "ok"})
+        again = await http.post(
+            "/api/send_mail", headers={"Authorization": f"Bearer {created['jwt']}"}, json=body
+        )
+        assert again.json()["error"]["code"] == "no_balance"
+        sendbox = (
+            await http.get("/api/sendbox", headers={"Authorization": f"Bearer {created['jwt']}"})
+        ).json()
+    (sent,) = env.SEND_MAIL.sent
+    assert sent.from_ == "edge@example.com" and "Subject: =?utf-8?" in sent.raw
+    assert sendbox["count"] == 1 and sendbox["results"][0]["message_id"] in sent.raw

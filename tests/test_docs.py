@@ -66,10 +66,20 @@ def test_wrangler_config_matches_the_code():
     assert [db["binding"] for db in config["d1_databases"]] == ["DB"]
     assert [bucket["binding"] for bucket in config["r2_buckets"]] == ["BLOBS"]
     assert config["triggers"]["crons"]
-    secrets = {"JWT_SECRET", "ADMIN_PASSWORDS", "PASSWORDS"}
+    secrets = {"JWT_SECRET", "ADMIN_PASSWORDS", "PASSWORDS", "RESEND_TOKEN", "SMTP_CONFIG"}
     # Secrets never go in wrangler.toml; every var is a setting the core reads.
     assert not secrets & set(config["vars"])
     assert set(config["vars"]) <= {s.env for s in SETTINGS}
+
+
+def test_the_commented_send_email_binding_is_the_one_the_worker_reads():
+    import tomllib
+
+    text = (ROOT / "wrangler.toml").read_text(encoding="utf-8")
+    block = re.search(r"^# (\[\[send_email\]\])\n# (name = .*)$", text, re.MULTILINE)
+    assert block, "wrangler.toml documents the optional send_email binding"
+    binding = tomllib.loads("\n".join(block.groups()))["send_email"][0]
+    assert binding["name"] == "SEND_MAIL"  # what adapters/workers.services_from_env looks up
 
 
 def test_pywrangler_selects_python_3_13_for_this_project(monkeypatch):

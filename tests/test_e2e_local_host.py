@@ -150,7 +150,7 @@ def test_first_run_printed_the_generated_admin_password(host):
     host.process.terminate()
     output, _ = host.process.communicate(timeout=10)
     assert f"Admin password (x-admin-auth): {secrets['ADMIN_PASSWORDS'][0]}" in output
-    assert "SMTP intake" in output
+    assert "SMTP intake" in output and f"SMTP sending proxy 127.0.0.1:{host.submission_port}" in output
 
 
 def test_schema_is_the_repository_file():

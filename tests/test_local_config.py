@@ -43,3 +43,38 @@ def test_configured_secrets_override_generated_ones(tmp_path):
 def test_bad_configuration_fails_loudly(tmp_path):
     with pytest.raises(ConfigError, match="DOMAINS"):
         config.load({"DATA_DIR": str(tmp_path), "DOMAINS": "not a domain"}, dev_vars=tmp_path / "absent")
+
+
+def test_the_sending_proxy_gets_its_certificate_files(tmp_path):
+    cert = tmp_path / "proxy.pem"
+    cert.write_text("not checked here")
+    cfg = config.load(
+        {"DATA_DIR": str(tmp_path), "SUBMISSION_CERT_FILE": str(cert)}, dev_vars=tmp_path / "absent"
+    )
+    assert (cfg.submission_tls.cert_file, cfg.submission_tls.key_file) == (cert, None)
+    plain = config.load({"DATA_DIR": str(tmp_path)}, dev_vars=tmp_path / "absent")
+    assert plain.submission_tls == config.SubmissionTls(None, None)
+    with pytest.raises(ConfigError, match="SUBMISSION_CERT_FILE"):
+        config.load(
+            {"DATA_DIR": str(tmp_path), "SUBMISSION_CERT_FILE": str(tmp_path / "nope.pem")},
+            dev_vars=tmp_path / "absent",
+        )
+    with pytest.raises(ConfigError, match="SUBMISSION_KEY_FILE"):
+        config.load(
+            {"DATA_DIR": str(tmp_path), "SUBMISSION_KEY_FILE": str(cert)}, dev_vars=tmp_path / "absent"
+        )
+
+
+def test_the_companion_needs_only_the_worker_url(tmp_path):
+    dev_vars = tmp_path / ".dev.vars"
+    dev_vars.write_text("SUBMISSION_API_URL=https://mail.example.workers.dev\nSUBMISSION_PORT=2587\n")
+    cfg = config.load_companion({"SUBMISSION_SITE_PASSWORD": "site"}, dev_vars=dev_vars)
+    assert (cfg.host, cfg.port, cfg.api_url, cfg.site_password) == (
+        "127.0.0.1",
+        2587,
+        "https://mail.example.workers.dev",
+        "site",
+    )
+    for url in ("", "ftp://x", "mail.example.workers.dev"):
+        with pytest.raises(ConfigError, match="SUBMISSION_API_URL"):
+            config.load_companion({"SUBMISSION_API_URL": url}, dev_vars=tmp_path / "absent")

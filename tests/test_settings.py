@@ -31,6 +31,14 @@ def test_default_domains_fall_back_to_all_domains():
         ("MAX_MESSAGE_SIZE", "big", "whole number"),
         ("MIN_ADDRESS_LEN", "0", "at least 1"),
         ("ADMIN_PASSWORDS", "[1, 2]", "must be a string"),
+        ("SMTP_CONFIG", "[]", "expected a JSON object"),
+        ("SMTP_CONFIG", "{oops", "not a valid JSON object"),
+        ("SMTP_CONFIG", '{"example.com": {"port": 25}}', "'host' is required"),
+        ("SMTP_CONFIG", '{"example.com": {"host": "h", "port": 70000}}', "'port'"),
+        ("SMTP_CONFIG", '{"example.com": {"host": "h", "secure": "yes"}}', "'secure'"),
+        ("SMTP_CONFIG", '{"example.com": {"host": "h", "user": "u"}}', "both a user name and a password"),
+        ("SMTP_CONFIG", '{"other.net": {"host": "h"}}', "not in DOMAINS"),
+        ("DEFAULT_SEND_BALANCE", "-1", "at least 0"),
     ],
 )
 def test_bad_values_raise_config_error_naming_the_setting(key, value, fragment):
@@ -43,3 +51,30 @@ def test_domain_check_ignores_case():
     settings = Settings.from_env(TEST_ENV)
     assert settings.accepts_domain("EXAMPLE.com")
     assert not settings.accepts_domain("example.net")
+
+
+def test_smtp_config_takes_the_original_shape_and_defaults_the_port():
+    settings = Settings.from_env(
+        {
+            **TEST_ENV,
+            "SMTP_CONFIG": '{"Example.com": {"host": "smtp.example.net", "port": 465, "secure": true, '
+            '"credentials": {"username": "u", "password": "p"}}, "*": {"host": "relay.local"}}',
+        }
+    )
+    primary, fallback = settings.smtp_config["example.com"], settings.smtp_config["*"]
+    assert (primary.host, primary.port, primary.secure, primary.username, primary.password) == (
+        "smtp.example.net",
+        465,
+        True,
+        "u",
+        "p",
+    )
+    assert (fallback.port, fallback.secure, fallback.username) == (587, False, "")
+
+
+def test_send_lists_are_lower_cased():
+    settings = Settings.from_env(
+        {**TEST_ENV, "SEND_BLOCK_LIST": "Spam.Example", "NO_LIMIT_SEND_ADDRESS_LIST": '["Boss@Example.com"]'}
+    )
+    assert settings.send_block_list == ("spam.example",)
+    assert settings.no_limit_send_address_list == ("boss@example.com",)

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 from aiosmtpd.smtp import SMTP
 
-from tempmail.local.relay import SmtpRelay
+from tempmail.adapters.smtp_relay import SmtplibSender
+from tempmail.local.relay import RelayOutbound, parse_relay
 from tempmail.local.smtp_intake import smtp_factory
 from tempmail.store import addresses, mails
 from tempmail.store import policy as policy_store
@@ -145,7 +146,7 @@ async def test_forward_and_auto_reply_go_out_through_the_relay(services, relay):
     await policy_store.save_auto_reply(
         services.db, owner["id"], name="Box", source_prefix="", subject="Away", message="Later", enabled=True
     )
-    server, intake = await _serve(configured, SmtpRelay(target))
+    server, intake = await _serve(configured, RelayOutbound(target, SmtplibSender()))
     raw = b"From: a@example.net\r\nMessage-ID: <1@example.net>\r\nSubject: hi\r\n\r\nhello\r\n"
     try:
         await intake.send("a@example.net", ["box@example.com"], raw)
@@ -161,7 +162,7 @@ async def test_an_unreachable_relay_never_fails_the_stored_message(services):
     configured = replace(
         services, settings=replace(services.settings, forward_address_list=("me@elsewhere.example",))
     )
-    server, intake = await _serve(configured, SmtpRelay("127.0.0.1:1", timeout=2))
+    server, intake = await _serve(configured, RelayOutbound("127.0.0.1:1", SmtplibSender()))
     try:
         assert await intake.send("a@example.net", ["box@example.com"], b"Subject: x\r\n\r\nx\r\n") == {}
     finally:
@@ -171,4 +172,6 @@ async def test_an_unreachable_relay_never_fails_the_stored_message(services):
 
 def test_relay_setting_must_be_host_and_port():
     with pytest.raises(ValueError, match="host:port"):
-        SmtpRelay("localhost")
+        parse_relay("localhost")
+    relay = parse_relay("relay.example:2525")
+    assert (relay.host, relay.port, relay.secure, relay.username) == ("relay.example", 2525, False, "")

@@ -252,3 +252,49 @@ class FakeEnv:
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
+
+
+class JsError(Exception):
+    """A JS Error thrown by a binding, as it surfaces in Python (a JsException)."""
+
+
+class FakeJsEmailMessage:
+    """`cloudflare:email`'s EmailMessage; Python constructs JS classes with `.new(...)`."""
+
+    def __init__(self, mail_from: str, to: str, raw: Any) -> None:
+        self.from_, self.to, self.raw = mail_from, to, raw
+
+    @classmethod
+    def new(cls, mail_from: str, to: str, raw: Any) -> FakeJsEmailMessage:
+        if not isinstance(raw, str):  # a string or a ReadableStream; Python bytes are neither
+            raise TypeError("EmailMessage: raw must be a string or a ReadableStream")
+        return cls(mail_from, to, raw)
+
+
+class FakeEmailModule:
+    """What `import_from_javascript("cloudflare:email")` returns."""
+
+    EmailMessage = FakeJsEmailMessage
+
+
+class FakeSendEmail:
+    """A `send_email` binding: checks what Cloudflare checks of a raw message, records what it took."""
+
+    def __init__(self, allowed_destination_addresses: list[str] | None = None) -> None:
+        self.allowed = allowed_destination_addresses
+        self.sent: list[FakeJsEmailMessage] = []
+
+    async def send(self, message: Any) -> None:
+        from email import message_from_string, policy
+        from email.utils import parseaddr
+
+        if not isinstance(message, FakeJsEmailMessage):
+            raise JsError("TypeError: send() expects an EmailMessage")
+        if self.allowed is not None and message.to not in self.allowed:
+            raise JsError(f"Error: email to {message.to} not allowed")
+        headers = message_from_string(message.raw, policy=policy.SMTP)
+        if not headers.get("Message-ID"):
+            raise JsError("Error: invalid message-id")
+        if parseaddr(str(headers.get("From", "")))[1] != message.from_:
+            raise JsError("Error: From header does not match the envelope sender")
+        self.sent.append(message)

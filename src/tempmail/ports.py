@@ -1,14 +1,18 @@
-"""The two ports the core talks to: a SQL database and a blob store.
+"""The ports the core talks to: a SQL database, a blob store, outbound HTTP and mail delivery.
 
-Workers adapters wrap D1 and R2; local adapters wrap sqlite3 and a folder. SQL uses ``?``
-placeholders and rows come back as plain dicts.
+Workers adapters wrap D1, R2, fetch() and the send_email binding; local adapters wrap
+sqlite3, a folder, urllib and smtplib. SQL uses ``?`` placeholders and rows come back as
+plain dicts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from tempmail.settings import SmtpRelay
 
 Row = dict[str, Any]
 
@@ -99,4 +103,32 @@ class Outbound(Protocol):
 
     async def reply(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
         """Send `raw`, a reply composed by us, from `mail_from` to `rcpt_to`."""
+        ...
+
+
+class DeliveryError(Exception):
+    """A mail server or binding did not take a message.
+
+    `permanent` is True when it refused this message (retrying will not help) and False when
+    it could not be reached or asked to try later.
+    """
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class SmtpSender(Protocol):
+    """Hands one message to an SMTP server (the local host's outbound path)."""
+
+    async def send(self, relay: SmtpRelay, mail_from: str, rcpt_to: str, raw: bytes) -> None:
+        """Deliver `raw` from `mail_from` to `rcpt_to`; raise DeliveryError when it is not taken."""
+        ...
+
+
+class EmailBinding(Protocol):
+    """Cloudflare's send_email binding: a raw MIME message with its envelope."""
+
+    async def send(self, mail_from: str, rcpt_to: str, raw: bytes) -> None:
+        """Send `raw`; raise DeliveryError when Cloudflare does not take it."""
         ...

@@ -1,10 +1,10 @@
-"""What a request or a delivery needs: settings and the two storage ports."""
+"""What a request or a delivery needs: settings, the two storage ports and the outbound ports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tempmail.ports import BlobStore, Database, HttpClient
+from tempmail.ports import BlobStore, Database, EmailBinding, HttpClient, SmtpSender
 from tempmail.settings import Settings
 
 
@@ -16,3 +16,5 @@ class Services:
     db: Database
     blobs: BlobStore
     http: HttpClient | None = None  # outbound HTTP; None where nothing needs it (tests)
+    smtp: SmtpSender | None = None  # outbound SMTP (local host); the Worker has none
+    email_binding: EmailBinding | None = None  # Cloudflare's send_email binding (Worker only)

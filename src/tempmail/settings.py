@@ -96,6 +96,61 @@ def as_text(name: str, value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class SmtpRelay:
+    """One outbound SMTP server, in cloudflare_temp_email's SMTP_CONFIG shape."""
+
+    host: str
+    port: int
+    secure: bool = False  # implicit TLS from the first byte (port 465)
+    starttls: bool = True  # upgrade with STARTTLS when the server offers it (ignored when secure)
+    username: str = ""
+    password: str = ""
+
+
+def _relay(name: str, domain: str, value: Any) -> SmtpRelay:
+    where = f"{name}[{domain!r}]"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected an object")
+    host, port, secure = value.get("host"), value.get("port"), value.get("secure", False)
+    if not isinstance(host, str) or not host.strip():
+        raise ConfigError(f"{where}: 'host' is required")
+    if not isinstance(secure, bool):
+        raise ConfigError(f"{where}: 'secure' must be true or false")
+    if port is None:
+        port = 465 if secure else 587
+    if type(port) is not int or not 0 < port < 65536:
+        raise ConfigError(f"{where}: 'port' must be a port number")
+    starttls = value.get("startTls", value.get("starttls", True))
+    if not isinstance(starttls, bool):
+        raise ConfigError(f"{where}: 'startTls' must be true or false")
+    # worker-mailer's {credentials: {username, password}}, or flat {user, password}.
+    creds = value.get("credentials") or {}
+    if not isinstance(creds, dict):
+        raise ConfigError(f"{where}: 'credentials' must be an object")
+    username = creds.get("username", value.get("user", value.get("username", "")))
+    password = creds.get("password", value.get("password", value.get("pass", "")))
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise ConfigError(f"{where}: user name and password must be strings")
+    if bool(username) != bool(password):
+        raise ConfigError(f"{where}: give both a user name and a password, or neither")
+    return SmtpRelay(host.strip(), port, secure, starttls, username, password)
+
+
+def as_smtp_config(name: str, value: Any) -> dict[str, SmtpRelay]:
+    """Per sending domain (or `*` for any), the SMTP server to send through; a JSON object."""
+    if isinstance(value, str):
+        if not value.strip():
+            return {}
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{name}: not a valid JSON object ({exc.msg})") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a JSON object of domain -> SMTP server")
+    return {str(domain).lower(): _relay(name, domain, relay) for domain, relay in value.items()}
+
+
+@dataclass(frozen=True)
 class Setting:
     """One documented setting: env name, default, meaning, and how to parse it."""
 
@@ -133,6 +188,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BLACK_LIST", (), "Sender blocklist: mail whose envelope sender contains one of these (any case) is refused. The admin can add more at `/admin/sender_blocklist`.", as_list),
     Setting("FORWARD_ADDRESS_LIST", (), "Every stored message is also forwarded to these addresses (on Cloudflare they must be verified Email Routing destinations).", as_list),
     Setting("ENABLE_AUTO_REPLY", False, "Lets each address set an auto-reply (`/api/auto_reply`) that answers incoming mail.", as_bool),
+    Setting("DEFAULT_SEND_BALANCE", 0, "Sends an address gets on first use (and on `request_send_mail_access`); 0: an admin grants them.", as_int(0)),
+    Setting("NO_LIMIT_SEND_ADDRESS_LIST", (), "Addresses that send without a sender row or balance, JSON array.", as_list),
+    Setting("SEND_BLOCK_LIST", (), "Recipients nobody may send to: an entry blocks every recipient containing it, JSON array.", as_list),
+    Setting("SEND_MAIL_DAILY_LIMIT", 0, "Most mails the whole service sends per UTC day; 0 means no cap.", as_int(0)),
+    Setting("SEND_MAIL_MONTHLY_LIMIT", 0, "Most mails the whole service sends per UTC month; 0 means no cap.", as_int(0)),
+    Setting("RESEND_TOKEN", "", "Resend API key; when set, mail is sent through Resend's HTTP API. Secret."),
+    Setting("SMTP_CONFIG", {}, "Per sending domain (or `*`), the SMTP server to send through: `{host, port, secure, credentials}`. Secret.", as_smtp_config),
 )
 # fmt: on
 
@@ -166,6 +228,13 @@ class Settings:
     black_list: tuple[str, ...]
     forward_address_list: tuple[str, ...]
     enable_auto_reply: bool
+    default_send_balance: int
+    no_limit_send_address_list: tuple[str, ...]
+    send_block_list: tuple[str, ...]
+    send_mail_daily_limit: int
+    send_mail_monthly_limit: int
+    resend_token: str
+    smtp_config: dict[str, SmtpRelay]
 
     @classmethod
     def from_env(cls, env: Mapping[str, Any]) -> Settings:
@@ -177,6 +246,8 @@ class Settings:
         _check_together(values)
         values["prefix"] = values["prefix"].lower()
         values["default_domains"] = values["default_domains"] or values["domains"]
+        values["no_limit_send_address_list"] = tuple(a.lower() for a in values["no_limit_send_address_list"])
+        values["send_block_list"] = tuple(a.lower() for a in values["send_block_list"])
         return cls(**values)
 
     def accepts_domain(self, domain: str) -> bool:
@@ -193,6 +264,9 @@ def _check_together(values: dict[str, Any]) -> None:
     unknown = set(values["default_domains"]) - set(values["domains"])
     if unknown:
         raise ConfigError(f"DEFAULT_DOMAINS: not in DOMAINS: {', '.join(sorted(unknown))}")
+    stray = set(values["smtp_config"]) - set(values["domains"]) - {"*"}
+    if stray:
+        raise ConfigError(f"SMTP_CONFIG: not in DOMAINS: {', '.join(sorted(stray))}")
     if values["max_address_len"] < values["min_address_len"]:
         raise ConfigError("MAX_ADDRESS_LEN: must be at least MIN_ADDRESS_LEN")
 

@@ -1,4 +1,4 @@
-"""The Workers side of the ports: D1, R2 and Email Routing messages, through the Python SDK.
+"""The Workers side of the ports: D1, R2, fetch, Email Routing and send_email, through the Python SDK.
 
 The SDK wraps `env.DB` and `env.BLOBS` so that calls take Python values and results come
 back as Python dicts/lists (`JsDict`, `None` for null). What is left for this module is
@@ -13,7 +13,7 @@ from typing import Any
 
 from tempmail.inbound import deliver
 from tempmail.policy import Rejected, admit
-from tempmail.ports import HttpResponse, Row, RunResult, Statement
+from tempmail.ports import DeliveryError, HttpResponse, Row, RunResult, Statement
 from tempmail.services import Services
 from tempmail.settings import SETTINGS, Settings
 
@@ -111,6 +111,28 @@ class WorkersHttp:
         return HttpResponse(status=int(response.status), body=await response.bytes())
 
 
+class SendEmailBinding:
+    """The email port over a `send_email` binding (`[[send_email]] name = "SEND_MAIL"`).
+
+    The core builds the MIME message; here it is wrapped in `cloudflare:email`'s
+    EmailMessage, as `new EmailMessage(from, to, raw)` does in JavaScript.
+    """
+
+    def __init__(self, binding: Any) -> None:
+        self._binding = binding
+
+    async def send(self, mail_from: str, rcpt_to: str, raw: bytes) -> None:
+        from workers import import_from_javascript  # the module exists only in the Workers runtime
+
+        email = import_from_javascript("cloudflare:email")
+        # The message is 7-bit (the composer encodes headers and body), so it is ASCII text.
+        message = email.EmailMessage.new(mail_from, rcpt_to, raw.decode("ascii"))
+        try:
+            await self._binding.send(message)
+        except Exception as exc:  # a JS Error: Cloudflare refused (unverified or disallowed address...)
+            raise DeliveryError(f"send_email refused the message: {exc}", permanent=True) from exc
+
+
 def settings_from_env(env: Any) -> Settings:
     """Settings from Worker vars and secrets."""
     values = {s.env: to_python(getattr(env, s.env, None)) for s in SETTINGS}
@@ -118,8 +140,15 @@ def settings_from_env(env: Any) -> Settings:
 
 
 def services_from_env(env: Any) -> Services:
-    """The core's services over this Worker's bindings (`DB`, `BLOBS`) and vars."""
-    return Services(settings=settings_from_env(env), db=D1Database(env.DB), blobs=R2BlobStore(env.BLOBS))
+    """The core's services over this Worker's bindings (`DB`, `BLOBS`, optional `SEND_MAIL`) and vars."""
+    binding = getattr(env, "SEND_MAIL", None)
+    return Services(
+        settings=settings_from_env(env),
+        db=D1Database(env.DB),
+        blobs=R2BlobStore(env.BLOBS),
+        http=WorkersHttp(),
+        email_binding=None if binding is None else SendEmailBinding(binding),
+    )
 
 
 async def read_stream(stream: Any) -> bytes:

@@ -1,4 +1,4 @@
-"""`make dev`: HTTP (uvicorn), SMTP intake (aiosmtpd) and the cron, on one event loop."""
+"""`make dev`: HTTP (uvicorn), SMTP intake and the SMTP sending proxy (aiosmtpd) and the cron, on one loop."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from pathlib import Path
 import uvicorn
 
 from tempmail.adapters.folder import FolderBlobStore
+from tempmail.adapters.smtp_relay import SmtplibSender
 from tempmail.adapters.sqlite import SqliteDatabase
 from tempmail.adapters.urllib_http import UrllibHttp
 from tempmail.cleanup import run_cron
 from tempmail.local import config as local_config
-from tempmail.local.relay import SmtpRelay
+from tempmail.local.relay import RelayOutbound
 from tempmail.local.smtp_intake import smtp_factory
+from tempmail.local.submission import quiet_aiosmtpd, submission_factory, tls_context
+from tempmail.local.submitters import LocalSubmitter
 from tempmail.reparse import reparse
 from tempmail.services import Services
 from tempmail.web.app import create_app
@@ -32,7 +35,8 @@ def open_services(cfg: local_config.LocalConfig) -> tuple[Services, SqliteDataba
     db = SqliteDatabase(cfg.data_dir / "tempmail.sqlite3")
     db.execute_script(SCHEMA_PATH.read_text(encoding="utf-8"))
     blobs = FolderBlobStore(cfg.data_dir / "blobs")
-    return Services(settings=cfg.settings, db=db, blobs=blobs, http=UrllibHttp()), db
+    services = Services(settings=cfg.settings, db=db, blobs=blobs, http=UrllibHttp(), smtp=SmtplibSender())
+    return services, db
 
 
 async def _cron(services: Services, interval: float) -> None:
@@ -49,18 +53,26 @@ async def serve(cfg: local_config.LocalConfig) -> None:
     services, db = open_services(cfg)
     app = create_app(lambda _scope: services, local_routes=True)
     loop = asyncio.get_running_loop()
-    outbound = SmtpRelay(cfg.smtp_relay) if cfg.smtp_relay else None
+    outbound = RelayOutbound(cfg.smtp_relay, services.smtp) if cfg.smtp_relay else None
     smtp = await loop.create_server(smtp_factory(services, outbound), cfg.host, cfg.smtp_port)
+    tls = tls_context(cfg.submission_tls.cert_file, cfg.submission_tls.key_file)
+    submission = await loop.create_server(
+        submission_factory(LocalSubmitter(services), tls), cfg.host, cfg.submission_port
+    )
     cron = asyncio.create_task(_cron(services, cfg.cleanup_interval))
     server = uvicorn.Server(
         uvicorn.Config(app, host=cfg.host, port=cfg.http_port, lifespan="off", log_level="info")
     )
     log.info(
-        "tempmail local host: HTTP http://%s:%d  SMTP intake %s:%d  data %s  domains %s",
+        "tempmail local host: HTTP http://%s:%d  SMTP intake %s:%d  SMTP sending proxy %s:%d%s  "
+        "data %s  domains %s",
         cfg.host,
         cfg.http_port,
         cfg.host,
         cfg.smtp_port,
+        cfg.host,
+        cfg.submission_port,
+        " (STARTTLS)" if tls else "",
         cfg.data_dir,
         ",".join(cfg.settings.domains),
     )
@@ -70,8 +82,9 @@ async def serve(cfg: local_config.LocalConfig) -> None:
         cron.cancel()
         with suppress(asyncio.CancelledError):
             await cron
-        smtp.close()
-        await smtp.wait_closed()
+        for server_ in (smtp, submission):
+            server_.close()
+            await server_.wait_closed()
         db.close()
 
 
@@ -100,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
+    quiet_aiosmtpd()
     cfg = local_config.load(os.environ)
     if args.command == "reparse":
         raise SystemExit(asyncio.run(run_reparse(cfg, args.only_failed)))

@@ -1,32 +1,34 @@
-"""The local host's outbound for post-store actions: hand mail to an SMTP relay (SMTP_RELAY).
+"""The local host's outbound for post-store actions: forwards and auto-replies through SMTP_RELAY.
 
-Kept minimal on purpose: sending proper (issue 5) gets its own path; this only forwards
-received messages and delivers auto-replies.
+It is the Outbound port over the same SMTP sender the send path uses, so there is one SMTP
+client in the project (adapters/smtp_relay.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
+from tempmail.ports import SmtpSender
+from tempmail.settings import SmtpRelay
 
 
-class SmtpRelay:
-    """Sends through `host:port` with smtplib, in a worker thread so the event loop keeps serving."""
+def parse_relay(target: str) -> SmtpRelay:
+    """`host:port` as a relay (plain SMTP, STARTTLS when offered, no login)."""
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"SMTP_RELAY: expected host:port, got {target!r}")
+    return SmtpRelay(host=host, port=int(port))
 
-    def __init__(self, target: str, timeout: float = 30.0) -> None:
-        host, _, port = target.rpartition(":")
-        if not host or not port.isdigit():
-            raise ValueError(f"SMTP_RELAY: expected host:port, got {target!r}")
-        self.host, self.port, self.timeout = host, int(port), timeout
 
-    def _send(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            smtp.sendmail(mail_from, [rcpt_to], raw)
+class RelayOutbound:
+    """Hands forwards and auto-replies to one relay."""
+
+    def __init__(self, target: str, sender: SmtpSender) -> None:
+        self.relay = parse_relay(target)
+        self.sender = sender
 
     async def forward(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
         """Relay the received message unchanged, keeping its envelope sender."""
-        await asyncio.to_thread(self._send, raw, mail_from, rcpt_to)
+        await self.sender.send(self.relay, mail_from, rcpt_to, raw)
 
     async def reply(self, raw: bytes, mail_from: str, rcpt_to: str) -> None:
         """Relay an auto-reply."""
-        await asyncio.to_thread(self._send, raw, mail_from, rcpt_to)
+        await self.sender.send(self.relay, mail_from, rcpt_to, raw)

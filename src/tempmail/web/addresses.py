@@ -103,6 +103,13 @@ def address_view(row: Row) -> dict:
     }
 
 
+async def _send_balance(svc: Services, address_id: int) -> int:
+    """The enabled balance; before first use, what DEFAULT_SEND_BALANCE will grant."""
+    if await senders.get(svc.db, address_id) is None:
+        return svc.settings.default_send_balance
+    return await senders.balance(svc.db, address_id)
+
+
 async def address_settings(request: Request) -> JSONResponse:
     """`GET /api/settings`: the calling address, its counters and send balance."""
     svc = services(request)
@@ -112,7 +119,7 @@ async def address_settings(request: Request) -> JSONResponse:
         {
             "address": row["name"],
             "address_id": row["id"],
-            "send_balance": await senders.balance(svc.db, row["id"]),
+            "send_balance": await _send_balance(svc, row["id"]),
             "mail_count": row["mail_count"],
             "send_count": row["send_count"],
             "created_at": row["created_at"],

@@ -21,13 +21,15 @@ from tempmail.web.users import credentials, user_view
 MAX_QUERY = 256
 
 
-async def _admin(request: Request) -> Services:
+async def admin_services(request: Request) -> Services:
+    """The services of a request made with a valid x-admin-auth (401/429 otherwise)."""
     svc = services(request)
     await require_admin(request, svc)
     return svc
 
 
-def _query(request: Request, name: str) -> str | None:
+def query_text(request: Request, name: str) -> str | None:
+    """A trimmed search parameter, None when absent; 400 when over MAX_QUERY."""
     value = request.query_params.get(name, "").strip()
     if len(value) > MAX_QUERY:
         raise bad_request(f"'{name}' is longer than {MAX_QUERY} characters", "invalid_query")
@@ -43,9 +45,9 @@ async def _existing_address(svc: Services, request: Request) -> int:
 
 async def list_addresses(request: Request) -> JSONResponse:
     """`GET /admin/address?limit&offset&query`: addresses with their mail and send counts."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     limit, offset = paging(request)
-    query = _query(request, "query")
+    query = query_text(request, "query")
     rows = await addresses.list_page(svc.db, limit, offset, query)
     return JSONResponse(
         {"results": [address_view(r) for r in rows], "count": await addresses.count(svc.db, query)}
@@ -54,7 +56,7 @@ async def list_addresses(request: Request) -> JSONResponse:
 
 async def new_address(request: Request) -> JSONResponse:
     """`POST /admin/new_address` `{name, domain?, enablePrefix?}`: any configured domain, any length."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     body = await json_object(request)
     name = required_str(body, "name", 128)
     domain = optional_str(body, "domain", 253)
@@ -69,31 +71,31 @@ async def new_address(request: Request) -> JSONResponse:
 
 async def delete_address(request: Request) -> JSONResponse:
     """`DELETE /admin/delete_address/:id`: the address with its mail, blobs, sent items and bindings."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     address_id = await _existing_address(svc, request)
     return JSONResponse({"success": await mailbox.delete_address(svc, address_id)})
 
 
 async def clear_inbox(request: Request) -> JSONResponse:
     """`DELETE /admin/clear_inbox/:id`: every mail of one address."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     await mailbox.clear_inbox(svc, await _existing_address(svc, request))
     return JSONResponse({"success": True})
 
 
 async def clear_sent_items(request: Request) -> JSONResponse:
     """`DELETE /admin/clear_sent_items/:id`: every sent item of one address."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     await mailbox.clear_sent(svc, await _existing_address(svc, request))
     return JSONResponse({"success": True})
 
 
 async def list_mails(request: Request) -> JSONResponse:
     """`GET /admin/mails?limit&offset&address&keyword`: all mail, one recipient's, or a full-text search."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     limit, offset = paging(request)
-    recipient = _query(request, "address")
-    keyword = _query(request, "keyword")
+    recipient = query_text(request, "address")
+    keyword = query_text(request, "keyword")
     if keyword is not None:
         flt = search.MailFilter(to=recipient, match=fts.match_expression(keyword))
         rows = await search.page_with_offset(svc.db, flt, limit, offset)
@@ -114,7 +116,7 @@ async def list_mails(request: Request) -> JSONResponse:
 
 async def delete_mail(request: Request) -> JSONResponse:
     """`DELETE /admin/mails/:id`: any one mail."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     row = await mails.get_by_id(svc.db, path_id(request, "mail_id"))
     if row is None:
         raise not_found("no such mail")
@@ -124,7 +126,7 @@ async def delete_mail(request: Request) -> JSONResponse:
 
 async def statistics(request: Request) -> JSONResponse:
     """`GET /admin/statistics`: totals, read from counters the database maintains."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     totals = await counters.totals(svc.db)
     return JSONResponse(
         {
@@ -138,7 +140,7 @@ async def statistics(request: Request) -> JSONResponse:
 
 async def create_user(request: Request) -> JSONResponse:
     """`POST /admin/users` `{email, password}`: create a user whatever ENABLE_USER_REGISTER says."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     email, password = credentials(await json_object(request))
     row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
     if row is None:
@@ -148,9 +150,9 @@ async def create_user(request: Request) -> JSONResponse:
 
 async def list_users(request: Request) -> JSONResponse:
     """`GET /admin/users?limit&offset&query`: users with how many addresses each has bound."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     limit, offset = paging(request)
-    query = _query(request, "query")
+    query = query_text(request, "query")
     rows = await users.list_page(svc.db, limit, offset, query)
     return JSONResponse(
         {
@@ -162,7 +164,7 @@ async def list_users(request: Request) -> JSONResponse:
 
 async def delete_user(request: Request) -> JSONResponse:
     """`DELETE /admin/users/:id`: the user and its bindings (its addresses stay)."""
-    svc = await _admin(request)
+    svc = await admin_services(request)
     if not await users.delete(svc.db, path_id(request, "user_id")):
         raise not_found("no such user")
     return JSONResponse({"success": True})

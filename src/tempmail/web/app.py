@@ -21,12 +21,14 @@ from tempmail.settings import ConfigError
 from tempmail.web import (
     addresses,
     admin,
+    admin_sending,
     donemail,
     downloads,
     inbound_rules,
     mails,
     mailtd,
     open_api,
+    sending,
     share,
     system,
     users,
@@ -86,6 +88,8 @@ def create_app(
         *admin.ROUTES,
         *downloads.ROUTES,
         *inbound_rules.ROUTES,
+        *sending.ROUTES,
+        *admin_sending.ROUTES,
     ]
     if local_routes:
         routes += system.LOCAL_ROUTES
