@@ -326,3 +326,16 @@ async def test_send_mail_on_workers_goes_through_the_binding(env, email_sdk):
     (sent,) = env.SEND_MAIL.sent
     assert sent.from_ == "edge@example.com" and "Subject: =?utf-8?" in sent.raw
     assert sendbox["count"] == 1 and sendbox["results"][0]["message_id"] in sent.raw
+
+
+async def test_batch_read_of_200_ids_fits_d1s_parameter_limit(env):
+    services = workers.services_from_env(env)
+    owner = await addresses.create(services.db, "reader@example.com", None)
+    for i in range(3):
+        await workers.handle_email(
+            services, FakeEmailMessage("a@b.c", "reader@example.com", f"Subject: {i}\r\n\r\nx".encode())
+        )
+    ids = [row["id"] for row in await services.db.all("SELECT id FROM mails")]
+    wanted = ids + list(range(10_000, 10_197))  # 200 ids: more than one D1 statement may bind
+    assert await mails.mark_read(services.db, owner["id"], wanted) == 3
+    assert await mails.mark_read(services.db, owner["id"], wanted) == 0

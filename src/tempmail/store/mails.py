@@ -15,6 +15,7 @@ BODY_BYTES_MAX = 900_000
 # D1 binds at most 100 parameters per statement: attachment rows go in groups that fit.
 _ATTACHMENT_PARAMS = 11
 _ROWS_PER_INSERT = 100 // _ATTACHMENT_PARAMS
+_IDS_PER_STATEMENT = 99  # plus the address id
 
 SUMMARY_COLUMNS = (
     "id, blob_key, address_id, address, domain, source, message_id, subject, from_addr, from_name, "
@@ -303,15 +304,19 @@ async def mark_read(db: Database, address_id: int, mail_ids: list[int] | None) -
             (address_id,),
         )
         return result.changes
-    if not mail_ids:
-        return 0
-    marks = ", ".join("?" * len(mail_ids))
-    result = await db.run(
-        f"UPDATE mails SET is_read = 1 WHERE address_id = ? AND is_read = 0 AND deleted_at IS NULL "
-        f"AND id IN ({marks})",
-        (address_id, *mail_ids),
-    )
-    return result.changes
+    # D1 binds at most 100 parameters per statement: one statement per group, one batch in all.
+    statements = []
+    for first in range(0, len(mail_ids), _IDS_PER_STATEMENT):
+        group = mail_ids[first : first + _IDS_PER_STATEMENT]
+        marks = ", ".join("?" * len(group))
+        statements.append(
+            Statement(
+                "UPDATE mails SET is_read = 1 WHERE address_id = ? AND is_read = 0 AND deleted_at IS NULL "
+                f"AND id IN ({marks})",
+                (address_id, *group),
+            )
+        )
+    return sum(result.changes for result in await db.batch(statements)) if statements else 0
 
 
 async def soft_delete(db: Database, address_id: int, mail_id: int) -> bool:
