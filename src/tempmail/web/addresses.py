@@ -32,10 +32,11 @@ async def create_address(
     *,
     use_prefix: bool = True,
     check_length: bool = True,
+    password: str | None = None,
 ) -> dict:
-    """Create an address (a random name when none is given) and answer with its credentials."""
+    """Create an address (a random name and password when none are given); answer with its credentials."""
     settings = svc.settings
-    password = new_password()
+    password = password or new_password()
     password_hash = hash_password(password, settings.password_hash_iterations)
     # A requested name gets one try; a random one retries on the (unlikely) collision.
     for _ in range(1 if name is not None else _RANDOM_ATTEMPTS):

@@ -7,16 +7,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tempmail import fts, mailbox
-from tempmail.errors import ApiError, bad_request, not_found
-from tempmail.security import hash_password
+from tempmail.errors import bad_request, not_found
 from tempmail.services import Services
 from tempmail.store import addresses, counters, mails, search, users
+from tempmail.web import users as users_api
 from tempmail.web.addresses import address_view, create_address
 from tempmail.web.auth import require_admin
 from tempmail.web.context import services
 from tempmail.web.inputs import json_object, optional_str, paging, path_id, required_str
 from tempmail.web.mails import raw_items
-from tempmail.web.users import credentials, user_view
+from tempmail.web.users import user_view
 
 MAX_QUERY = 256
 
@@ -141,11 +141,7 @@ async def statistics(request: Request) -> JSONResponse:
 async def create_user(request: Request) -> JSONResponse:
     """`POST /admin/users` `{email, password}`: create a user whatever ENABLE_USER_REGISTER says."""
     svc = await admin_services(request)
-    email, password = credentials(await json_object(request))
-    row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
-    if row is None:
-        raise ApiError(400, "user_exists", "a user with that email exists")
-    return JSONResponse({"success": True, "id": row["id"]})
+    return await users_api.create_user(svc, await json_object(request))
 
 
 async def list_users(request: Request) -> JSONResponse:

@@ -50,6 +50,17 @@ def required_str(body: dict[str, Any], key: str, max_length: int = 256) -> str:
     return value
 
 
+MIN_PASSWORD = 8
+
+
+def new_password_field(body: dict[str, Any], key: str = "password") -> str:
+    """A password being set (user or address account): 8 to 1024 characters; 400 otherwise."""
+    password = required_str(body, key, 1024)
+    if len(password) < MIN_PASSWORD:
+        raise bad_request(f"'{key}' must have at least {MIN_PASSWORD} characters", "invalid_field")
+    return password
+
+
 def required_int(body: dict[str, Any], key: str) -> int:
     """A positive integer field (JSON number, not a bool or a string); 400 otherwise."""
     value = body.get(key)

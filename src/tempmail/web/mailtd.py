@@ -15,22 +15,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tempmail import addressing
 from tempmail.errors import ApiError, bad_request, disabled, not_found, unauthorized
 from tempmail.ports import Row
-from tempmail.security import hash_password, issue_address_token
+from tempmail.security import issue_address_token
 from tempmail.services import Services
 from tempmail.store import addresses, mails
 from tempmail.web import throttle
+from tempmail.web.addresses import create_address
 from tempmail.web.auth import password_login, require_address
 from tempmail.web.context import services
 from tempmail.web.downloads import attachment_index, attachment_response, raw_response
 from tempmail.web.formats import iso_time
-from tempmail.web.inputs import json_object, path_id, query_int, required_str
+from tempmail.web.inputs import json_object, new_password_field, path_id, query_int, required_str
 
 PAGE_SIZE = 30
 MAX_BATCH = 200
-MIN_PASSWORD = 8
 
 
 async def _account(request: Request) -> tuple[Services, Row]:
@@ -167,18 +166,13 @@ async def create_account(request: Request) -> JSONResponse:
         raise unauthorized("accounts are created by logged-in users only")
     body = await json_object(request)
     local, _, domain = required_str(body, "address", 320).strip().lower().rpartition("@")
-    password = required_str(body, "password", 1024)
-    if len(password) < MIN_PASSWORD:
-        raise bad_request(f"'password' must have at least {MIN_PASSWORD} characters", "invalid_field")
+    password = new_password_field(body)
     await throttle.count_creation(svc, request)
-    name = addressing.compose(
-        svc.settings, local, domain or None, svc.settings.default_domains, use_prefix=False
+    created = await create_address(
+        svc, local, domain or None, svc.settings.default_domains, use_prefix=False, password=password
     )
-    row = await addresses.create(svc.db, name, hash_password(password, svc.settings.password_hash_iterations))
-    if row is None:
-        raise ApiError(400, "address_exists", "that address already exists")
-    token = issue_address_token(svc.settings.jwt_secret, name, row["id"])
-    return JSONResponse({"id": row["id"], "address": name, "token": token}, status_code=201)
+    account = {"id": created["address_id"], "address": created["address"], "token": created["jwt"]}
+    return JSONResponse(account, status_code=201)
 
 
 async def issue_token(request: Request) -> JSONResponse:

@@ -16,16 +16,16 @@ from tempmail.security import (
     issue_address_token,
     issue_user_token,
 )
+from tempmail.services import Services
 from tempmail.store import mails, users
 from tempmail.web import throttle
 from tempmail.web.addresses import address_view
 from tempmail.web.auth import password_login, require_address, require_user
 from tempmail.web.context import services
-from tempmail.web.inputs import json_object, paging, path_id, required_int, required_str
+from tempmail.web.inputs import json_object, new_password_field, paging, path_id, required_int, required_str
 from tempmail.web.mails import raw_items
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MIN_PASSWORD = 8
 
 
 def not_bound() -> ApiError:
@@ -38,10 +38,16 @@ def credentials(body: dict[str, Any]) -> tuple[str, str]:
     email = required_str(body, "email", 254).strip().lower()
     if not _EMAIL.fullmatch(email):
         raise bad_request("'email' is not an email address", "invalid_field")
-    password = required_str(body, "password", 1024)
-    if len(password) < MIN_PASSWORD:
-        raise bad_request(f"'password' must have at least {MIN_PASSWORD} characters", "invalid_field")
-    return email, password
+    return email, new_password_field(body)
+
+
+async def create_user(svc: Services, body: dict[str, Any]) -> JSONResponse:
+    """Create a user from `{email, password}`: `{success, id}`, or 400 `user_exists`."""
+    email, password = credentials(body)
+    row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
+    if row is None:
+        raise ApiError(400, "user_exists", "a user with that email exists")
+    return JSONResponse({"success": True, "id": row["id"]})
 
 
 def user_view(row: Row) -> dict[str, Any]:
@@ -59,11 +65,7 @@ async def register(request: Request) -> JSONResponse:
     svc = services(request)
     if not svc.settings.enable_user_register:
         raise disabled("user registration")
-    email, password = credentials(await json_object(request))
-    row = await users.create(svc.db, email, hash_password(password, svc.settings.password_hash_iterations))
-    if row is None:
-        raise ApiError(400, "user_exists", "a user with that email exists")
-    return JSONResponse({"success": True, "id": row["id"]})
+    return await create_user(svc, await json_object(request))
 
 
 async def login(request: Request) -> JSONResponse:
