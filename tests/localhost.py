@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +36,32 @@ class LocalHost:
         return smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10)
 
 
+def spawn(
+    args: list[str], env: dict[str, str], cwd: Path, ready: Callable[[], bool], what: str
+) -> subprocess.Popen:
+    """Start a process and wait until `ready()` holds; fail the test with its output if it never does."""
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if ready():
+                return process
+        except (OSError, httpx.TransportError):  # not listening yet
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{what} did not start:\n{process.stdout.read()}")
+        time.sleep(0.1)
+
+
+def accepts_connections(port: int) -> bool:
+    """True once something listens on 127.0.0.1:`port`."""
+    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    return True
+
+
 @contextmanager
 def running_host(workdir: Path, extra_env: dict[str, str]) -> Iterator[LocalHost]:
     """Start the local host with `extra_env` over a minimal configuration; stop it afterwards."""
@@ -50,25 +76,14 @@ def running_host(workdir: Path, extra_env: dict[str, str]) -> Iterator[LocalHost
         "PASSWORD_HASH_ITERATIONS": "1000",
         **extra_env,
     }
-    process = subprocess.Popen(
+    # No .dev.vars in `workdir`: only the environment configures it.
+    process = spawn(
         [sys.executable, "-m", "tempmail.local"],
-        cwd=workdir,  # no .dev.vars there: only the environment configures it
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        env,
+        workdir,
+        lambda: httpx.get(f"http://127.0.0.1:{http_port}/health_check", timeout=1).text == "OK",
+        "local host",
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{http_port}/health_check", timeout=1).text == "OK":
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"local host did not start:\n{process.stdout.read()}")
-        time.sleep(0.1)
     try:
         yield LocalHost(process, http_port, smtp_port, submission_port, workdir / "data")
     finally:

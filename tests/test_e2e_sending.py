@@ -6,17 +6,14 @@ from __future__ import annotations
 import json
 import os
 import smtplib
-import socket
-import subprocess
 import sys
-import time
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 import httpx
 import pytest
 
-from tests.localhost import free_port, running_host
+from tests.localhost import accepts_connections, free_port, running_host, spawn
 from tests.relay import running_relay
 
 SITE = "site-password-for-sending"
@@ -128,24 +125,13 @@ def companion(host, tmp_path_factory):
         "SUBMISSION_SITE_PASSWORD": SITE,
         "SUBMISSION_PORT": str(port),
     }
-    process = subprocess.Popen(
+    process = spawn(
         [sys.executable, "-m", "tempmail.local.companion"],
-        cwd=tmp_path_factory.mktemp("companion"),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        env,
+        tmp_path_factory.mktemp("companion"),
+        lambda: accepts_connections(port),
+        "companion proxy",
     )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"companion proxy did not start:\n{process.stdout.read()}")
-            time.sleep(0.1)
     yield port
     process.terminate()
     process.wait(timeout=10)
