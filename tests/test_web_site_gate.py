@@ -34,3 +34,18 @@ async def test_health_check_and_open_api_are_not_gated(gated):
 
 async def test_no_gate_when_no_passwords(client):
     assert (await client.post("/api/new_address", json={})).status_code == 200
+
+
+async def test_gate_and_handler_share_one_resolution(services):
+    gated_services = replace(services, settings=replace(services.settings, passwords=("s1",)))
+    calls = []
+
+    def resolve(_scope):
+        calls.append(1)
+        return gated_services
+
+    app = create_app(resolve)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        response = await http.post("/api/new_address", json={}, headers={"x-custom-auth": "s1"})
+    assert response.status_code == 200
+    assert len(calls) == 1

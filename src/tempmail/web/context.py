@@ -13,6 +13,21 @@ from tempmail.services import Services
 Resolver = Callable[[dict[str, Any]], Services]
 
 
+_KEY = "tempmail.services"
+
+
+def scope_services(scope: dict[str, Any]) -> Services:
+    """The services for a request's scope, resolved once and kept in the scope.
+
+    On Workers resolving parses every setting from `env`; the site gate and the handler
+    share the scope, so they share one resolution.
+    """
+    found = scope.get(_KEY)
+    if found is None:
+        found = scope[_KEY] = scope["app"].state.resolve(scope)
+    return found
+
+
 def services(request: Request) -> Services:
     """The services for this request."""
-    return request.app.state.resolve(request.scope)
+    return scope_services(request.scope)

@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tempmail.errors import error_body
 from tempmail.security import matches_any
 from tempmail.settings import ConfigError
+from tempmail.web.context import scope_services
 
 # Public on purpose: health probes, public settings, share links (their token is the
 # credential), and the local host's delivery route.
@@ -25,7 +26,7 @@ class SiteGate:
             await self.app(scope, receive, send)
             return
         try:
-            passwords = scope["app"].state.resolve(scope).settings.passwords
+            passwords = scope_services(scope).settings.passwords
         except ConfigError:
             # The route resolves again and the app's handler answers "misconfigured" in the one shape.
             passwords = ()
